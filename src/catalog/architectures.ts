@@ -1,0 +1,35 @@
+/** Lambda instruction set architectures and what each one means for the build. */
+export interface Architecture {
+  /** Lambda's name, as in template.yaml `Architectures` and `aws lambda --architectures`. */
+  readonly id: string;
+  /** .NET runtime identifier. */
+  readonly rid: string;
+  /** Docker `--platform`. */
+  readonly dockerPlatform: string;
+  /** Tag suffix of AWS build and base images. */
+  readonly imageTag: string;
+  /** ELF e_machine of executables built for it. */
+  readonly elfMachine: number;
+  readonly elfMachineName: string;
+}
+
+export const architectures: readonly Architecture[] = [
+  {
+    id: 'x86_64',
+    rid: 'linux-x64',
+    dockerPlatform: 'linux/amd64',
+    imageTag: 'x86_64',
+    elfMachine: 62,
+    elfMachineName: 'x86-64',
+  },
+  {
+    id: 'arm64',
+    rid: 'linux-arm64',
+    dockerPlatform: 'linux/arm64',
+    imageTag: 'arm64',
+    elfMachine: 183,
+    elfMachineName: 'AArch64',
+  },
+];
+
+export const defaultArchitecture = 'x86_64';

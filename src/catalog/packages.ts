@@ -1,0 +1,21 @@
+/** NuGet package versions written into generated projects: the one place to bump them. */
+export interface PackageRef {
+  readonly id: string;
+  readonly version: string;
+}
+
+export const nugetVersions = {
+  // aws/aws-lambda-dotnet release of 2026-07-22.
+  'Amazon.Lambda.RuntimeSupport': '2.1.2',
+  'Amazon.Lambda.Core': '3.2.0',
+  'Amazon.Lambda.Serialization.SystemTextJson': '3.0.0',
+  // Test project: the versions the .NET machines carry offline (/opt/nuget/packages) and NuGet serves.
+  'Microsoft.NET.Test.Sdk': '18.0.1',
+  xunit: '2.9.3',
+  'xunit.runner.visualstudio': '3.1.5',
+  'coverlet.collector': '6.0.4',
+} as const;
+
+export const testPackages: readonly PackageRef[] = (
+  ['Microsoft.NET.Test.Sdk', 'xunit', 'xunit.runner.visualstudio', 'coverlet.collector'] as const
+).map((id) => ({ id, version: nugetVersions[id] }));
