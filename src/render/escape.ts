@@ -1,0 +1,43 @@
+/**
+ * One escaper per output format. Templates never interpolate a user string raw: they call the escaper of
+ * the format the string lands in.
+ */
+
+/** Text or attribute content in XML. */
+export function xml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** A C# regular string literal, quotes included. Non-ASCII and control characters become \u escapes. */
+export function csString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (code >= 0x20 && code < 0x7f) out += ch;
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** A JSON string literal, quotes included. */
+export function json(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** A YAML double-quoted scalar: JSON's escapes are valid YAML; non-ASCII is escaped so no line-break lookalike survives. */
+export function yaml(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A POSIX shell word: single-quoted, with embedded single quotes closed, escaped and reopened. */
+export function sh(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

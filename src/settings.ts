@@ -1,0 +1,171 @@
+import { architectures, defaultArchitecture } from './catalog/architectures.js';
+import { clients, defaultClient } from './catalog/clients.js';
+import { defaultFramework, frameworks } from './catalog/frameworks.js';
+import { defaultPackaging, packagings } from './catalog/packaging.js';
+import { defaultRuntime, retiredRuntimes, runtimes } from './catalog/runtimes.js';
+import { defaultTemplate, functionTemplates } from './catalog/templates.js';
+
+/**
+ * The one table of `new`'s settings. Each row is at once a CLI option, a prompt, a `.yo-rc.json` key and a
+ * default; the generator, the bin's help and the tests all read it, so a setting is added here and nowhere else.
+ */
+export type SettingKey =
+  | 'name'
+  | 'framework'
+  | 'architecture'
+  | 'runtime'
+  | 'client'
+  | 'template'
+  | 'jsonTypes'
+  | 'reflectionTypes'
+  | 'packaging';
+
+export type Settings = Record<SettingKey, string>;
+
+export interface Choice {
+  readonly value: string;
+  readonly description: string;
+}
+
+export interface Setting {
+  readonly key: SettingKey;
+  /** CLI flag without dashes (kebab-case). */
+  readonly flag: string;
+  readonly description: string;
+  readonly message: string;
+  /** Closed set of values; absent for free text. */
+  readonly choices?: readonly Choice[];
+  /** Absent: the value is required (a non-interactive run without it is an error). */
+  readonly default?: string;
+  /** Given as the positional argument rather than a flag. */
+  readonly argument?: boolean;
+  readonly example: string;
+}
+
+export const settingsTable: readonly Setting[] = [
+  {
+    key: 'name',
+    flag: 'name',
+    argument: true,
+    description: 'Project name: folder, .sln/.csproj and C# namespace (letters, digits, _ - .)',
+    message: 'Function project name',
+    example: 'Orders',
+  },
+  {
+    key: 'framework',
+    flag: 'framework',
+    description: 'Target framework',
+    message: '.NET version',
+    choices: frameworks.map((f) => ({ value: f.tfm, description: `.NET ${f.version}, support ends ${f.supportEnds}` })),
+    default: defaultFramework,
+    example: 'net10.0',
+  },
+  {
+    key: 'architecture',
+    flag: 'architecture',
+    description: 'Lambda architecture (and .NET runtime identifier)',
+    message: 'Architecture',
+    choices: architectures.map((a) => ({ value: a.id, description: a.rid })),
+    default: defaultArchitecture,
+    example: 'arm64',
+  },
+  {
+    key: 'runtime',
+    flag: 'runtime',
+    description: 'Lambda runtime hosting the native executable',
+    message: 'Lambda runtime',
+    choices: runtimes.map((r) => ({
+      value: r.id,
+      description: r.kind === 'custom' ? 'custom runtime, executable named bootstrap' : 'managed runtime runs the executable',
+    })),
+    default: defaultRuntime,
+    example: 'provided.al2023',
+  },
+  {
+    key: 'client',
+    flag: 'client',
+    description: 'Runtime API client',
+    message: 'Runtime client',
+    choices: clients.map((c) => ({ value: c.id, description: c.description })),
+    default: defaultClient,
+    example: 'minimal',
+  },
+  {
+    key: 'template',
+    flag: 'template',
+    description: 'Function template',
+    message: 'Function template',
+    choices: functionTemplates.map((t) => ({ value: t.id, description: t.description })),
+    default: defaultTemplate,
+    example: 'typed',
+  },
+  {
+    key: 'jsonTypes',
+    flag: 'json-types',
+    description: 'Extra types for the System.Text.Json source-generation context, comma-separated',
+    message: 'Extra JSON types (comma-separated C# type names, empty for none)',
+    default: '',
+    example: 'Order,List<Order>,Dictionary<string, int[]>',
+  },
+  {
+    key: 'reflectionTypes',
+    flag: 'reflection-types',
+    description: 'Types kept for reflection in rd.xml, as [Assembly!]Namespace.Type, comma-separated',
+    message: 'Types that need reflection (Assembly!Namespace.Type, empty for none)',
+    default: '',
+    example: 'Orders!Orders.Plugins.Audit',
+  },
+  {
+    key: 'packaging',
+    flag: 'packaging',
+    description: 'Deployment package',
+    message: 'Packaging',
+    choices: packagings.map((p) => ({ value: p.id, description: p.description })),
+    default: defaultPackaging,
+    example: 'image',
+  },
+];
+
+export function settingByKey(key: SettingKey): Setting {
+  return settingsTable.find((s) => s.key === key) as Setting;
+}
+
+/** An invalid or missing setting: names the flag and the fix. */
+export class SettingError extends Error {
+  constructor(
+    readonly setting: Setting,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks a choice value against the table; free-text settings are checked when the spec is built. */
+export function checkChoice(setting: Setting, value: string): void {
+  if (!setting.choices) return;
+  if (setting.key === 'runtime' && retiredRuntimes[value] !== undefined) {
+    throw new SettingError(setting, `--runtime ${value} is refused: ${retiredRuntimes[value]}`);
+  }
+  if (!setting.choices.some((c) => c.value === value)) {
+    const valid = setting.choices.map((c) => c.value).join(', ');
+    throw new SettingError(setting, `Unknown --${setting.flag} '${value}'. Valid values: ${valid}.`);
+  }
+}
+
+/**
+ * Fills missing settings from defaults; a missing setting without a default is an error naming its flag.
+ * `given` holds what options, `.yo-rc.json` or answers supplied.
+ */
+export function completeSettings(given: Partial<Record<SettingKey, string | undefined>>): Settings {
+  const out = {} as Settings;
+  for (const setting of settingsTable) {
+    const value = given[setting.key] ?? setting.default;
+    if (value === undefined) {
+      const how = setting.argument ? `pass it as the first argument, e.g. \`aot-lambda new ${setting.example}\`` : `pass --${setting.flag}`;
+      throw new SettingError(setting, `Missing ${setting.description.split(':')[0]?.toLowerCase()}: ${how}.`);
+    }
+    checkChoice(setting, value);
+    out[setting.key] = value;
+  }
+  return out;
+}

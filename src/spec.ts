@@ -1,0 +1,191 @@
+import { architectures, type Architecture } from './catalog/architectures.js';
+import { clients, type RuntimeClient } from './catalog/clients.js';
+import { frameworks, frameworkSupportWarning, type Framework } from './catalog/frameworks.js';
+import { testPackages, type PackageRef } from './catalog/packages.js';
+import { packagings, type Packaging } from './catalog/packaging.js';
+import { runtimes, type LambdaRuntime } from './catalog/runtimes.js';
+import { functionTemplates, type FunctionTemplate } from './catalog/templates.js';
+import { csharpKeywords } from './csharp/keywords.js';
+import { parseTypeList, splitTypeList, TypeNameError } from './csharp/type-names.js';
+import { settingByKey, SettingError, type Settings } from './settings.js';
+
+/**
+ * The validated, normalised project description. Computed once from the settings; every template renders
+ * from it and decides nothing itself.
+ */
+export interface ReflectionType {
+  readonly assembly: string;
+  readonly type: string;
+}
+
+export interface ProjectSpec {
+  readonly settings: Settings;
+  /** Folder, solution and project name, as given. */
+  readonly name: string;
+  /** Root C# namespace derived from the name. */
+  readonly namespace: string;
+  /** Name of the published executable: `bootstrap` on the custom runtime, else the project name. */
+  readonly assemblyName: string;
+  /** Lambda handler string. */
+  readonly handler: string;
+  /** Function name used by the deploy script (Lambda allows letters, digits, - and _). */
+  readonly functionName: string;
+  readonly framework: Framework;
+  readonly architecture: Architecture;
+  readonly runtime: LambdaRuntime;
+  readonly client: RuntimeClient;
+  readonly template: FunctionTemplate;
+  readonly packaging: Packaging;
+  /** Every type of the JSON context: the handler's input and output first, then --json-types; distinct. */
+  readonly jsonTypes: readonly string[];
+  /** Simple names from --json-types that the project does not define yet: the generator writes a record for each. */
+  readonly stubTypes: readonly string[];
+  readonly reflectionTypes: readonly ReflectionType[];
+  readonly packages: readonly PackageRef[];
+  readonly testPackages: readonly PackageRef[];
+  /** Namespace that provides ILambdaContext. */
+  readonly contextNamespace: string;
+  readonly warnings: readonly string[];
+}
+
+const namePattern = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+const maxNameLength = 64;
+
+/** Names of framework types that need no stub (System, collections, JSON DOM). */
+const frameworkTypeNames = new Set(
+  (
+    'List IList IReadOnlyList ICollection IReadOnlyCollection IEnumerable Dictionary IDictionary ' +
+    'IReadOnlyDictionary HashSet ISet SortedDictionary KeyValuePair Queue Stack LinkedList Nullable DateTime ' +
+    'DateTimeOffset DateOnly TimeOnly TimeSpan Guid Uri Version Int16 Int32 Int64 UInt16 UInt32 UInt64 String ' +
+    'Boolean Decimal Double Single Byte SByte Char Object Half Int128 UInt128 JsonElement JsonDocument JsonNode ' +
+    'JsonObject JsonArray JsonValue Memory ReadOnlyMemory ImmutableArray ImmutableList ImmutableDictionary'
+  ).split(' '),
+);
+
+function fail(key: Parameters<typeof settingByKey>[0], message: string): never {
+  throw new SettingError(settingByKey(key), message);
+}
+
+function deriveNamespace(name: string): string {
+  if (name.length > maxNameLength) {
+    fail('name', `The name is ${name.length} characters long; use at most ${maxNameLength}.`);
+  }
+  if (!namePattern.test(name)) {
+    fail(
+      'name',
+      `'${name}' is not a valid project name: start with an ASCII letter and use only letters, digits, '_', '-' ` +
+        `and '.' between parts (no spaces, slashes or '..'), e.g. Orders or Contoso.Orders.`,
+    );
+  }
+  return name
+    .split('.')
+    .map((part) => {
+      const segment = part.replace(/-/g, '_');
+      if (/^[0-9]/.test(segment)) {
+        fail('name', `'${name}': the part '${part}' starts with a digit, which a C# namespace cannot; rename it.`);
+      }
+      if (csharpKeywords.has(segment)) {
+        fail('name', `'${name}': '${segment}' is a C# keyword and cannot name a namespace; try e.g. ${capitalise(segment)}Function.`);
+      }
+      return segment;
+    })
+    .join('.');
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function find<T extends { id: string }>(list: readonly T[], id: string): T {
+  return list.find((x) => x.id === id) as T;
+}
+
+const assemblyPattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const reflectionTypePattern = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(`[0-9]+)?(\+[A-Za-z_][A-Za-z0-9_]*(`[0-9]+)?)*$/;
+
+function parseReflectionTypes(text: string, defaultAssembly: string): ReflectionType[] {
+  const seen = new Map<string, ReflectionType>();
+  for (const item of splitTypeList(text)) {
+    const bang = item.indexOf('!');
+    const assembly = bang >= 0 ? item.slice(0, bang).trim() : defaultAssembly;
+    const type = (bang >= 0 ? item.slice(bang + 1) : item).trim();
+    if (!assemblyPattern.test(assembly)) {
+      fail('reflectionTypes', `'${item}': '${assembly}' is not an assembly name. Use Assembly!Namespace.Type.`);
+    }
+    if (!reflectionTypePattern.test(type)) {
+      fail(
+        'reflectionTypes',
+        `'${item}': '${type}' is not a type name as rd.xml expects it (Namespace.Type, Outer+Nested, Generic\`1). ` +
+          `Use [Assembly!]Namespace.Type.`,
+      );
+    }
+    seen.set(`${assembly}!${type}`, { assembly, type });
+  }
+  return [...seen.values()];
+}
+
+/** Simple (unqualified, non-generic-definition) names used in the type list that nothing defines yet. */
+function findStubTypes(jsonTypes: readonly string[], defined: ReadonlySet<string>): string[] {
+  const names = new Set<string>();
+  for (const type of jsonTypes) {
+    for (const match of type.matchAll(/[\p{L}_][\p{L}\p{Nd}_.:]*(<)?/gu)) {
+      const [token, generic] = [match[0].replace(/<$/, ''), match[1]];
+      if (generic || token.includes('.') || token.includes('::')) continue;
+      if (csharpKeywords.has(token) || frameworkTypeNames.has(token) || defined.has(token)) continue;
+      names.add(token);
+    }
+  }
+  return [...names];
+}
+
+/** Builds the spec; throws SettingError naming the setting, the problem and the fix. */
+export function buildSpec(settings: Settings, today: Date = new Date()): ProjectSpec {
+  const namespace = deriveNamespace(settings.name);
+  const framework = frameworks.find((f) => f.tfm === settings.framework) as Framework;
+  const runtime = find(runtimes, settings.runtime);
+  const client = find(clients, settings.client);
+  const template = find(functionTemplates, settings.template);
+  const assemblyName = runtime.kind === 'custom' ? 'bootstrap' : settings.name;
+
+  let extraTypes: string[];
+  try {
+    extraTypes = parseTypeList(settings.jsonTypes);
+  } catch (error) {
+    if (error instanceof TypeNameError) {
+      fail('jsonTypes', `--json-types: ${error.message}. Give C# type names separated by commas, e.g. Order,List<Order>.`);
+    }
+    throw error;
+  }
+  const jsonTypes = [...new Set([template.inputType, template.outputType, ...extraTypes])];
+  const warnings: string[] = [];
+  const frameworkWarning = frameworkSupportWarning(framework, today);
+  if (frameworkWarning) warnings.push(frameworkWarning);
+  if (runtime.deprecated && today.toISOString().slice(0, 10) >= runtime.deprecated) {
+    warnings.push(`Lambda deprecated the ${runtime.id} runtime on ${runtime.deprecated}; prefer dotnet10 or provided.al2023.`);
+  }
+  if (settings.name.includes('-')) {
+    warnings.push(`'${settings.name}' contains '-': the C# namespace is ${namespace}.`);
+  }
+
+  return {
+    settings,
+    name: settings.name,
+    namespace,
+    assemblyName,
+    handler: assemblyName,
+    functionName: settings.name.replace(/\./g, '-'),
+    framework,
+    architecture: find(architectures, settings.architecture),
+    runtime,
+    client,
+    template,
+    packaging: find(packagings, settings.packaging),
+    jsonTypes,
+    stubTypes: findStubTypes(extraTypes, new Set(template.modelTypes)),
+    reflectionTypes: parseReflectionTypes(settings.reflectionTypes, assemblyName),
+    packages: client.packages,
+    testPackages,
+    contextNamespace: client.contextNamespace.replace('{ns}', namespace),
+    warnings,
+  };
+}
