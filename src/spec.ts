@@ -45,6 +45,10 @@ export interface ProjectSpec {
   readonly testPackages: readonly PackageRef[];
   /** Namespace that provides ILambdaContext. */
   readonly contextNamespace: string;
+  /** Container images, tags pinned to the architecture: the AL2023 build image and the Lambda base image. */
+  readonly images: { readonly build: string; readonly base: string };
+  /** Relative paths of build outputs, shared by scripts, SAM template, workflow and README. */
+  readonly artifacts: { readonly publishDir: string; readonly zip: string; readonly executable: string };
   readonly warnings: readonly string[];
 }
 
@@ -146,6 +150,8 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const client = find(clients, settings.client);
   const template = find(functionTemplates, settings.template);
   const assemblyName = runtime.kind === 'custom' ? 'bootstrap' : settings.name;
+  const architecture = find(architectures, settings.architecture);
+  const functionName = settings.name.replace(/\./g, '-');
 
   let extraTypes: string[];
   try {
@@ -173,9 +179,9 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     namespace,
     assemblyName,
     handler: assemblyName,
-    functionName: settings.name.replace(/\./g, '-'),
+    functionName,
     framework,
-    architecture: find(architectures, settings.architecture),
+    architecture,
     runtime,
     client,
     template,
@@ -186,6 +192,15 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     packages: client.packages,
     testPackages,
     contextNamespace: client.contextNamespace.replace('{ns}', namespace),
+    images: {
+      build: `${framework.buildImage}:latest-${architecture.imageTag}`,
+      base: `${runtime.baseImage}-${architecture.imageTag}`,
+    },
+    artifacts: {
+      publishDir: 'artifacts/publish',
+      zip: `artifacts/${functionName}.zip`,
+      executable: `artifacts/publish/${assemblyName}`,
+    },
     warnings,
   };
 }

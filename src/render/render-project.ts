@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import { templatesRoot } from '../paths.js';
+import type { ProjectSpec } from '../spec.js';
+import * as esc from './escape.js';
+import { planFor } from './file-plan.js';
+
+export interface RenderedFile {
+  /** Path relative to the project folder, with forward slashes. */
+  readonly path: string;
+  readonly contents: string;
+  readonly mode: number;
+}
+
+/** Renders one template file (path relative to templates/) with the spec; `include()` resolves relative to it. */
+export function renderTemplate(template: string, spec: ProjectSpec): string {
+  const filename = join(templatesRoot, template);
+  return ejs.render(readFileSync(filename, 'utf8'), { spec, esc }, { filename, async: false });
+}
+
+/** The whole project as text, in plan order; the generator and the tests write it wherever they need it. */
+export function renderProject(spec: ProjectSpec): RenderedFile[] {
+  return planFor(spec).map((file) => ({
+    path: file.destination,
+    contents: file.content ?? renderTemplate(file.template as string, spec),
+    mode: file.executable ? 0o755 : 0o644,
+  }));
+}
