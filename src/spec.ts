@@ -96,6 +96,16 @@ function deriveNamespace(name: string): string {
     .join('.');
 }
 
+/** Throws SettingError when the name cannot be a project name and C# namespace. */
+export function validateName(name: string): void {
+  deriveNamespace(name);
+}
+
+/** Throws SettingError when the reflection type list is malformed. */
+export function validateReflectionTypes(text: string): void {
+  parseReflectionTypes(text, 'Project');
+}
+
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

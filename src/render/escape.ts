@@ -3,14 +3,21 @@
  * the format the string lands in.
  */
 
-/** Text or attribute content in XML. */
+/**
+ * Text or attribute content in XML. Line breaks and tabs become character references so attribute-value
+ * normalisation keeps them; control characters XML 1.0 forbids even as references become U+FFFD.
+ */
 export function xml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\t/g, '&#9;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
 }
 
 /** A C# regular string literal, quotes included. Non-ASCII and control characters become \u escapes. */

@@ -24,10 +24,15 @@ const test = (spec: ProjectSpec, file: string): string => `test/${spec.name}.Tes
 const minimalClient = (spec: ProjectSpec): boolean => spec.client.id === 'minimal';
 
 /** Files of the built-in runtime client: every templates/client/minimal/Runtime/<name>.cs.ejs. */
-const minimalClientFiles = readdirSync(join(templatesRoot, 'client/minimal/Runtime'))
-  .filter((f) => f.endsWith('.cs.ejs'))
-  .map((f) => f.slice(0, -'.cs.ejs'.length))
-  .sort();
+function minimalClientFiles(): PlannedFile[] {
+  return readdirSync(join(templatesRoot, 'client/minimal/Runtime'))
+    .filter((f) => f.endsWith('.cs.ejs'))
+    .sort()
+    .map((f) => ({
+      template: `client/minimal/Runtime/${f}`,
+      destination: (s) => src(s, `Runtime/${f.slice(0, -'.ejs'.length)}`),
+    }));
+}
 
 export const filePlan: readonly PlannedFile[] = [
   { template: 'project/sln.ejs', destination: (s) => `${s.name}.sln` },
@@ -53,13 +58,6 @@ export const filePlan: readonly PlannedFile[] = [
     template: 'project/src/aws-lambda-tools-defaults.json.ejs',
     destination: (s) => src(s, 'aws-lambda-tools-defaults.json'),
   },
-  ...minimalClientFiles.map(
-    (file): PlannedFile => ({
-      template: `client/minimal/Runtime/${file}.cs.ejs`,
-      destination: (s) => src(s, `Runtime/${file}.cs`),
-      when: minimalClient,
-    }),
-  ),
   { template: 'project/test/Tests.csproj.ejs', destination: (s) => test(s, `${s.name}.Tests.csproj`) },
   { template: 'function/{template}/FunctionTests.cs.ejs', destination: (s) => test(s, 'FunctionTests.cs') },
   { content: (s) => `${JSON.stringify(s.template.sampleEvent, null, 2)}\n`, destination: () => 'events/event.json' },
@@ -81,7 +79,7 @@ export const filePlan: readonly PlannedFile[] = [
 
 /** The plan for one spec: template paths resolved, files that do not apply left out. */
 export function planFor(spec: ProjectSpec): { template?: string; content?: string; destination: string; executable: boolean }[] {
-  return filePlan
+  return [...filePlan, ...(minimalClient(spec) ? minimalClientFiles() : [])]
     .filter((f) => f.when?.(spec) ?? true)
     .map((f) => ({
       ...(f.template ? { template: f.template.replace('{template}', spec.template.id) } : {}),

@@ -1,0 +1,69 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createEnv } from 'yeoman-environment';
+import AppGenerator from '../../generators/app/index.js';
+import { settingsTable } from '../settings.js';
+
+const yeomanFlags = {
+  yes: { type: 'boolean', short: 'y', description: 'Use defaults for every setting not given; never prompt' },
+  force: { type: 'boolean', description: 'Overwrite existing files (and write into a non-empty folder)' },
+  'skip-install': { type: 'boolean', description: 'Do not run `dotnet restore` after writing' },
+  'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
+  help: { type: 'boolean', short: 'h', description: 'Show this help' },
+} as const;
+
+export function newHelp(): string {
+  const rows = settingsTable
+    .filter((s) => !s.argument)
+    .map((s) => {
+      const values = s.choices ? `\n      values: ${s.choices.map((c) => c.value).join(', ')}` : '';
+      const fallback = s.default === undefined ? 'required' : s.default === '' ? 'none' : s.default;
+      return `  --${s.flag} <value>\n      ${s.description}${values}\n      default: ${fallback}; example: --${s.flag} ${JSON.stringify(s.example)}`;
+    });
+  const extra = Object.entries(yeomanFlags).map(
+    ([flag, def]) => `  ${'short' in def ? `-${def.short}, ` : ''}--${flag}\n      ${def.description}`,
+  );
+  return [
+    'Usage: aot-lambda new <name> [options]     (same as: yo aot-lambda <name> [options])',
+    '',
+    'Scaffolds a C# AWS Lambda function compiled with NativeAOT into the folder <name>.',
+    'Runs without prompts when --yes is given or stdin is not a terminal: defaults fill what is not given.',
+    '',
+    '  <name>  project name: folder, .sln/.csproj and C# namespace [required]',
+    ...rows,
+    ...extra,
+  ].join('\n');
+}
+
+/** `aot-lambda new`: runs the same Yeoman generator as `yo aot-lambda`, without yo installed. */
+export async function newCommand(argv: string[]): Promise<number> {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const s of settingsTable) if (!s.argument) options[s.flag] = { type: 'string' };
+  for (const [flag, def] of Object.entries(yeomanFlags)) {
+    options[flag] = 'short' in def ? { type: 'boolean', short: def.short } : { type: 'boolean' };
+  }
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(newHelp());
+    return 0;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`new takes one name, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+  const env = createEnv({ cwd: process.cwd() });
+  // Yeoman logs "An error occured while running <task>" before rethrowing; the bin prints the error itself,
+  // so the user sees one message that names the problem instead of two.
+  const log = env.adapter.log as unknown as { error: (message: unknown, ...rest: unknown[]) => unknown };
+  const logError = log.error.bind(log);
+  log.error = (message, ...rest) =>
+    typeof message === 'string' && message.startsWith('An error occured while running') ? log : logError(message, ...rest);
+  env.register(AppGenerator as never, { namespace: 'aot-lambda:app', resolved: import.meta.url });
+  await env.run(['aot-lambda:app', ...positionals], {
+    ...values,
+    skipInstall: values['skip-install'] === true,
+    dryRun: values['dry-run'] === true,
+    force: values.force === true,
+  } as never);
+  return 0;
+}
+
+export class UsageError extends Error {}

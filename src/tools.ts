@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** The one wrapper around external tools: finds them on PATH and turns "not installed" into a clear message. */
+export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export const toolHints: Readonly<Record<string, string>> = {
+  dotnet: 'install the .NET SDK 10 (https://dot.net/download)',
+  clang: 'install clang and zlib1g-dev (Debian/Ubuntu) or clang and zlib-devel (Amazon Linux) for NativeAOT',
+  zip: 'install zip',
+};
+
+export class MissingToolError extends Error {}
+
+export function requireTool(name: string, purpose: string): string {
+  const found = findExecutable(name);
+  if (!found) {
+    throw new MissingToolError(`'${name}' was not found on PATH; it is needed to ${purpose}: ${toolHints[name] ?? `install ${name}`}.`);
+  }
+  return found;
+}
+
+export interface ToolResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a tool to completion, capturing output (no shell). */
+export function runTool(name: string, args: readonly string[], options: { cwd?: string; purpose: string }): ToolResult {
+  const file = requireTool(name, options.purpose);
+  const result = spawnSync(file, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
