@@ -1,0 +1,618 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  DEFAULT_FUNCTION_NAME,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  FUNCTION_VERSION,
+  MAX_PAYLOAD_BYTES,
+} from './constants.js';
+import { runtimeEnvironment } from './environment.js';
+import { entrypointErrorMessage, errorBody, exitErrorMessage } from './errors.js';
+import { functionArn, newRequestId, newTraceId } from './ids.js';
+import { ProcessTreeMemory } from './process-tree-memory.js';
+import { endLine, reportLine, startLine, timeoutLine, timeoutMessage } from './report-lines.js';
+import { RuntimeApiServer, type Invocation, type RuntimeOutcome } from './runtime-api-server.js';
+import { RuntimeProcess, SpawnError, type ExitInfo, type OutputMode } from './runtime-process.js';
+
+export interface EmulatorOptions {
+  /** The bootstrap executable, run directly as Lambda runs it. Its folder is LAMBDA_TASK_ROOT and the cwd. */
+  executable?: string;
+  /** A command to run instead, argv style and without a shell, e.g. `['dotnet', 'out/bootstrap.dll']`. */
+  cmd?: readonly string[];
+  /** Default `test_function` (RIE's). */
+  functionName?: string;
+  /** `_HANDLER`; default the executable's file name (without `.dll`). */
+  handler?: string;
+  /** AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the REPORT's Memory Size; default 3008 (RIE's). */
+  memoryMb?: number;
+  /** Covers init plus the first invocation, then each invocation; default 300 (RIE's). */
+  timeoutSeconds?: number;
+  /** Extra variables for the runtime (CLI `--env K=V`). */
+  env?: Readonly<Record<string, string>>;
+  /** Default: the executable's folder, or that of the first existing file named in `cmd`. */
+  taskRoot?: string;
+  /** Default `inherit`; `capture` fills InvokeResult.logs. */
+  output?: OutputMode;
+  /** Called with every chunk the runtime writes, when output is `capture`. */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+  /** Receives the platform lines (START, END, REPORT, timeouts, exits); nothing is printed by default. */
+  log?: (line: string) => void;
+  /** Port of the Runtime API on 127.0.0.1; default a free one. */
+  port?: number;
+  /** Extra memory samples between the ones taken at each invocation's end; default every 100 ms. */
+  memorySampleIntervalMs?: number;
+}
+
+/** An event: raw bytes or text as given, anything else (or nothing: `{}`) as JSON. */
+export type InvokeEvent = unknown;
+
+export interface InvokeOptions {
+  /** Lambda-Runtime-Client-Context (objects are sent as JSON). */
+  clientContext?: string | object;
+  /** Lambda-Runtime-Cognito-Identity (objects are sent as JSON). */
+  cognitoIdentity?: string | object;
+  /** Propagated trace header (`Root=...;Parent=...;Sampled=...`); a fresh one by default. */
+  traceId?: string;
+  tenantId?: string;
+}
+
+export type InvokeOutcome =
+  | 'success'
+  | 'function-error'
+  | 'init-error'
+  | 'exit-error'
+  | 'timeout'
+  | 'response-too-large'
+  | 'request-too-large';
+
+export interface InvokeResult {
+  requestId: string;
+  traceId: string;
+  outcome: InvokeOutcome;
+  /** outcome === 'success' */
+  ok: boolean;
+  /** What RIE's invoke endpoint would answer: 200 (success, function error, timeout), 502 (init/exit), 413. */
+  statusCode: number;
+  /** Validated Lambda-Runtime-Function-Error-Type, Runtime.ExitError, Sandbox.Timedout, ... */
+  errorType?: string;
+  /** The response body (or error body) as the caller receives it. */
+  payload: string;
+  /** A runtime process was started for this invocation. */
+  coldStart: boolean;
+  /** The runtime process that served it. */
+  pid?: number;
+  /** Cold starts: spawn to the first GET /next (Lambda's Init Duration). */
+  initDurationMs?: number;
+  /** Event delivered to the runtime until its answer arrived. */
+  durationMs: number;
+  /** ceil(Init Duration + Duration): custom runtimes are billed for init. */
+  billedDurationMs: number;
+  /** Cold starts: spawn to the answer (t2 - t0), how published cold-start numbers are counted. */
+  coldStartMs?: number;
+  memorySizeMb: number;
+  /** Peak RSS of the runtime's process tree so far, in MB (rounded up), as Lambda reports it. */
+  maxMemoryUsedMb: number;
+  maxMemoryUsedBytes: number;
+  /** Wall-clock bounds of the invocation (Unix epoch ms), queueing excluded. */
+  startedAtMs: number;
+  endedAtMs: number;
+  /** The platform lines written for this invocation (START, END, REPORT, ...). */
+  lines: string[];
+  /** The runtime's output during this invocation (and its init), when output is `capture`. */
+  logs?: string;
+}
+
+interface Instance {
+  readonly process: RuntimeProcess;
+  readonly memory: ProcessTreeMemory;
+  readonly sampler: NodeJS.Timeout;
+  /** performance.now() of the first GET /next. */
+  initDoneAt?: number;
+  /** Exited, failed its init or was timed out: the next invocation starts a new one. */
+  gone: boolean;
+  retired?: Promise<void>;
+}
+
+interface Active {
+  readonly invocation: Invocation;
+  readonly instance: Instance;
+  readonly coldStart: boolean;
+  readonly startedAt: number;
+  readonly startedAtEpoch: number;
+  deliveredAt?: number;
+  startLogged?: boolean;
+  timer?: NodeJS.Timeout;
+  /** Claimed by whichever ending came first; later ones are ignored. */
+  settled: boolean;
+  readonly lines: string[];
+  resolve(result: InvokeResult): void;
+  reject(error: Error): void;
+}
+
+interface Ending {
+  outcome: InvokeOutcome;
+  statusCode: number;
+  payload: Buffer | string;
+  errorType?: string;
+  endedAt?: number;
+}
+
+/** Time allowed for a request sent just before the process exited to be read, before calling it a crash. */
+const EXIT_GRACE_MS = 20;
+/** A runtime that posted /init/error exits by itself; it is killed if it has not after this long. */
+const INIT_ERROR_EXIT_GRACE_MS = 1000;
+/** Captured output kept per invocation; beyond it the rest is dropped (the runtime is still drained). */
+const MAX_CAPTURED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A local Lambda execution environment: the Runtime API server plus the bootstrap process it serves,
+ * started lazily, kept warm, re-initialised after a crash, a timeout or an init error. Invocations run one
+ * at a time, in the order they were made.
+ */
+export class Emulator {
+  readonly functionName: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly taskRoot: string;
+  readonly handler: string;
+  private readonly argv: readonly string[];
+  private readonly server: RuntimeApiServer;
+  private readonly arn: string;
+  private instance: Instance | undefined;
+  private active: Active | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private captured: Buffer[] = [];
+  private capturedBytes = 0;
+
+  private constructor(private readonly options: EmulatorOptions) {
+    const executable = options.executable === undefined ? undefined : resolve(options.executable);
+    // The runtime runs in the task root, so file arguments given relative to our cwd are made absolute.
+    if (options.cmd && options.cmd.length > 0)
+      this.argv = options.cmd.map((arg, i) => (i > 0 && isFile(arg) ? resolve(arg) : arg));
+    else if (executable) this.argv = [executable];
+    else throw new Error('Emulator: give an executable or a cmd');
+    const mainFile = executable ?? options.cmd?.slice(1).find(isFile);
+    this.taskRoot = resolve(options.taskRoot ?? (mainFile ? dirname(resolve(mainFile)) : process.cwd()));
+    this.handler = options.handler ?? basename(mainFile ?? this.argv[0] ?? 'bootstrap').replace(/\.dll$/, '');
+    this.functionName = options.functionName ?? DEFAULT_FUNCTION_NAME;
+    this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+    this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    if (!(this.timeoutSeconds > 0)) throw new Error('Emulator: timeoutSeconds must be positive');
+    this.arn = functionArn(this.functionName);
+    this.server = new RuntimeApiServer({
+      onNext: () => this.onNext(),
+      onDelivered: (invocation) => this.onDelivered(invocation),
+      onOutcome: (invocation, outcome) => this.onOutcome(invocation, outcome),
+      onInitError: (body, errorType) => this.onInitError(body, errorType),
+    });
+  }
+
+  /** Starts the Runtime API server; the runtime process itself starts on the first invocation. */
+  static async start(options: EmulatorOptions): Promise<Emulator> {
+    const emulator = new Emulator(options);
+    await emulator.server.listen(options.port ?? 0);
+    return emulator;
+  }
+
+  /** AWS_LAMBDA_RUNTIME_API as given to the runtime: `127.0.0.1:<port>`. */
+  get runtimeApi(): string {
+    return this.server.address;
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** The runtime process currently warm, if any. */
+  get pid(): number | undefined {
+    return this.instance && !this.instance.gone ? this.instance.process.pid : undefined;
+  }
+
+  /** Open connections to the Runtime API (a warm runtime keeps one or two alive). */
+  connectionCount(): Promise<number> {
+    return this.server.connectionCount();
+  }
+
+  /** Queues one invocation; resolves with its result whatever the function did (rejects only on close). */
+  invoke(event?: InvokeEvent, options: InvokeOptions = {}): Promise<InvokeResult> {
+    if (this.closing) return Promise.reject(new Error('the emulator is closed'));
+    const payload = encodeEvent(event);
+    const run = this.tail.then(() => this.run(payload, options));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops everything: the runtime's process group, the server, every timer. Queued invocations reject. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const active = this.active;
+    if (active && !active.settled) {
+      active.settled = true;
+      clearTimeout(active.timer);
+      this.active = undefined;
+      active.reject(new Error('the emulator was closed during the invocation'));
+    }
+    if (this.instance) await this.retire(this.instance);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.server.close();
+  }
+
+  private async run(event: Buffer, options: InvokeOptions): Promise<InvokeResult> {
+    if (this.closing) throw new Error('the emulator is closed');
+    const requestId = newRequestId();
+    const startedAt = performance.now();
+    const startedAtEpoch = Date.now();
+    const traceId = options.traceId ?? newTraceId(startedAtEpoch);
+    if (event.length > MAX_PAYLOAD_BYTES) {
+      const message = `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the Invoke operation`;
+      return this.platformResult(requestId, traceId, startedAt, startedAtEpoch, {
+        outcome: 'request-too-large',
+        statusCode: 413,
+        payload: errorBody('RequestEntityTooLarge', message),
+        errorType: 'RequestEntityTooLarge',
+      });
+    }
+
+    if (this.instance?.gone) await this.retire(this.instance);
+    let coldStart = false;
+    if (!this.instance) {
+      coldStart = true;
+      try {
+        this.instance = await this.spawn();
+      } catch (error) {
+        if (!(error instanceof SpawnError)) throw error;
+        // Lambda's answer when bootstrap cannot be exec'd (missing, not executable, wrong architecture).
+        return this.platformResult(requestId, traceId, startedAt, startedAtEpoch, {
+          outcome: 'init-error',
+          statusCode: 502,
+          payload: errorBody(
+            'Runtime.InvalidEntrypoint',
+            entrypointErrorMessage(requestId, error.path, error.code),
+          ),
+          errorType: 'Runtime.InvalidEntrypoint',
+        });
+      }
+    }
+    const instance = this.instance;
+    const invocation: Invocation = {
+      requestId,
+      event,
+      deadlineMs: startedAtEpoch + this.timeoutSeconds * 1000,
+      functionArn: this.arn,
+      traceId,
+      clientContext: asHeader(options.clientContext),
+      cognitoIdentity: asHeader(options.cognitoIdentity),
+      tenantId: options.tenantId,
+    };
+    return new Promise<InvokeResult>((resolvePromise, reject) => {
+      const active: Active = {
+        invocation,
+        instance,
+        coldStart,
+        startedAt,
+        startedAtEpoch,
+        settled: false,
+        lines: [],
+        resolve: resolvePromise,
+        reject,
+      };
+      this.active = active;
+      const remaining = startedAt + this.timeoutSeconds * 1000 - performance.now();
+      active.timer = setTimeout(() => void this.onTimeout(active), Math.max(0, remaining));
+      if (instance.gone) {
+        // It died between spawn and now; its exit handler may already have run.
+        this.settle(active, this.exitEnding(active, { code: null, signal: null }));
+        return;
+      }
+      this.server.deliver(invocation);
+    });
+  }
+
+  private async spawn(): Promise<Instance> {
+    this.server.resetRuntime();
+    const process = await RuntimeProcess.start({
+      argv: this.argv,
+      cwd: this.taskRoot,
+      env: runtimeEnvironment({
+        runtimeApi: this.server.address,
+        functionName: this.functionName,
+        handler: this.handler,
+        memoryMb: this.memoryMb,
+        taskRoot: this.taskRoot,
+        extra: this.options.env,
+      }),
+      output: this.options.output ?? 'inherit',
+      onOutput: (chunk, stream) => this.onOutput(chunk, stream),
+    });
+    const memory = new ProcessTreeMemory(process.pid);
+    const sampler = setInterval(() => memory.sample(), this.options.memorySampleIntervalMs ?? 100);
+    sampler.unref();
+    const instance: Instance = { process, memory, sampler, gone: false };
+    void process.exited.then((info) => this.onExit(instance, info));
+    return instance;
+  }
+
+  /** Makes sure the instance's process group is dead and the server forgot it. Idempotent. */
+  private retire(instance: Instance, graceMs = 0): Promise<void> {
+    instance.gone = true;
+    instance.retired ??= (async () => {
+      if (graceMs > 0) await this.within(instance.process.exited, graceMs);
+      await instance.process.terminate();
+      clearInterval(instance.sampler);
+      if (this.instance === instance) {
+        this.instance = undefined;
+        this.server.resetRuntime();
+      }
+    })();
+    return instance.retired;
+  }
+
+  private onOutput(chunk: Buffer, stream: 'stdout' | 'stderr'): void {
+    this.options.onOutput?.(chunk, stream);
+    if (this.capturedBytes >= MAX_CAPTURED_BYTES) return;
+    this.captured.push(chunk);
+    this.capturedBytes += chunk.length;
+  }
+
+  private onNext(): void {
+    const instance = this.instance;
+    if (instance && instance.initDoneAt === undefined) {
+      instance.initDoneAt = performance.now();
+      instance.memory.sample();
+    }
+  }
+
+  private onDelivered(invocation: Invocation): void {
+    const active = this.active;
+    if (!active || active.invocation !== invocation) return;
+    active.deliveredAt = performance.now();
+    active.instance.memory.sample();
+    this.logStart(active);
+  }
+
+  /** START comes first even when the runtime never got the event (it crashed or timed out in init). */
+  private logStart(active: Active): void {
+    if (active.startLogged) return;
+    active.startLogged = true;
+    this.emit(active.lines, startLine(active.invocation.requestId, FUNCTION_VERSION));
+  }
+
+  private onOutcome(invocation: Invocation, outcome: RuntimeOutcome): void {
+    const active = this.active;
+    if (!active || active.invocation !== invocation) return;
+    const outcomes = {
+      response: 'success',
+      error: 'function-error',
+      'response-too-large': 'response-too-large',
+    } as const;
+    this.settle(active, {
+      outcome: outcomes[outcome.kind],
+      statusCode: 200,
+      payload: outcome.body,
+      errorType: outcome.kind === 'response' ? undefined : outcome.errorType,
+    });
+  }
+
+  private onInitError(body: Buffer, errorType: string): void {
+    const instance = this.instance;
+    if (!instance) return;
+    const active = this.active;
+    if (active && active.instance === instance) {
+      this.settle(active, { outcome: 'init-error', statusCode: 502, payload: body, errorType });
+    }
+    void this.retire(instance, INIT_ERROR_EXIT_GRACE_MS);
+  }
+
+  private async onExit(instance: Instance, info: ExitInfo): Promise<void> {
+    const exitedAt = performance.now();
+    instance.gone = true;
+    clearInterval(instance.sampler);
+    await instance.process.drainOutput();
+    if (this.closing) return;
+    // Let an answer written just before the exit be read first: it is an answer, not a crash.
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const active = this.active;
+      if (active && active.instance === instance && !active.settled) {
+        this.settle(active, { ...this.exitEnding(active, info), endedAt: exitedAt });
+      }
+      void this.retire(instance);
+    }, EXIT_GRACE_MS);
+    this.timers.add(timer);
+  }
+
+  private exitEnding(active: Active, info: ExitInfo): Ending {
+    const message = exitErrorMessage(active.invocation.requestId, info.code, info.signal);
+    this.logStart(active);
+    this.emit(active.lines, message, 'Runtime.ExitError');
+    return {
+      outcome: 'exit-error',
+      statusCode: 502,
+      payload: errorBody('Runtime.ExitError', message),
+      errorType: 'Runtime.ExitError',
+    };
+  }
+
+  private async onTimeout(active: Active): Promise<void> {
+    if (active.settled) return;
+    active.settled = true;
+    const endedAt = performance.now();
+    active.instance.memory.sample();
+    this.logStart(active);
+    this.emit(active.lines, timeoutLine(active.invocation.requestId, this.timeoutSeconds));
+    await this.retire(active.instance);
+    this.finish(active, {
+      outcome: 'timeout',
+      statusCode: 200,
+      payload: timeoutMessage(this.timeoutSeconds),
+      errorType: 'Sandbox.Timedout',
+      endedAt,
+    });
+  }
+
+  private settle(active: Active, ending: Ending): void {
+    if (active.settled) return;
+    active.settled = true;
+    this.finish(active, ending);
+  }
+
+  private finish(active: Active, ending: Ending): void {
+    clearTimeout(active.timer);
+    if (this.active === active) this.active = undefined;
+    const endedAt = ending.endedAt ?? performance.now();
+    const instance = active.instance;
+    const peakBytes = instance.memory.sample(); // VmHWM is a high-water mark: a sample now covers the invocation
+    this.logStart(active);
+    const spawnedAt = instance.process.spawnedAt;
+    const initDurationMs = active.coldStart ? (instance.initDoneAt ?? endedAt) - spawnedAt : undefined;
+    const durationMs = active.deliveredAt === undefined ? 0 : endedAt - active.deliveredAt;
+    const result = this.result(active.invocation.requestId, active.invocation.traceId, active.lines, ending, {
+      coldStart: active.coldStart,
+      pid: instance.process.pid,
+      initDurationMs,
+      durationMs,
+      coldStartMs: active.coldStart ? endedAt - spawnedAt : undefined,
+      peakBytes,
+      startedAtEpoch: active.startedAtEpoch,
+      endedAtEpoch: active.startedAtEpoch + (endedAt - active.startedAt),
+    });
+    active.resolve(result);
+  }
+
+  /** A result the platform produced without the runtime answering (oversized event, unstartable executable). */
+  private platformResult(
+    requestId: string,
+    traceId: string,
+    startedAt: number,
+    startedAtEpoch: number,
+    ending: Ending,
+  ): InvokeResult {
+    const endedAt = performance.now();
+    const lines: string[] = [];
+    this.emit(lines, startLine(requestId, FUNCTION_VERSION));
+    return this.result(requestId, traceId, lines, ending, {
+      coldStart: ending.outcome === 'init-error',
+      initDurationMs: ending.outcome === 'init-error' ? endedAt - startedAt : undefined,
+      durationMs: 0,
+      peakBytes: 0,
+      startedAtEpoch,
+      endedAtEpoch: startedAtEpoch + (endedAt - startedAt),
+    });
+  }
+
+  private result(
+    requestId: string,
+    traceId: string,
+    lines: string[],
+    ending: Ending,
+    m: {
+      coldStart: boolean;
+      pid?: number;
+      initDurationMs?: number;
+      durationMs: number;
+      coldStartMs?: number;
+      peakBytes: number;
+      startedAtEpoch: number;
+      endedAtEpoch: number;
+    },
+  ): InvokeResult {
+    const maxMemoryUsedMb = Math.ceil(m.peakBytes / (1024 * 1024));
+    const billedDurationMs = Math.max(1, Math.ceil(m.durationMs + (m.initDurationMs ?? 0)));
+    this.emit(lines, endLine(requestId));
+    const platformFailure =
+      ending.outcome === 'timeout' ? 'timeout' : isPlatformError(ending.outcome) ? 'error' : undefined;
+    this.emit(
+      lines,
+      reportLine({
+        requestId,
+        initDurationMs: m.initDurationMs,
+        durationMs: m.durationMs,
+        billedDurationMs,
+        memorySizeMb: this.memoryMb,
+        maxMemoryUsedMb,
+        status: platformFailure,
+        errorType: ending.errorType,
+      }),
+    );
+    const result: InvokeResult = {
+      requestId,
+      traceId,
+      outcome: ending.outcome,
+      ok: ending.outcome === 'success',
+      statusCode: ending.statusCode,
+      errorType: ending.errorType,
+      payload: typeof ending.payload === 'string' ? ending.payload : ending.payload.toString('utf8'),
+      coldStart: m.coldStart,
+      pid: m.pid,
+      initDurationMs: m.initDurationMs,
+      durationMs: m.durationMs,
+      billedDurationMs,
+      coldStartMs: m.coldStartMs,
+      memorySizeMb: this.memoryMb,
+      maxMemoryUsedMb,
+      maxMemoryUsedBytes: m.peakBytes,
+      startedAtMs: m.startedAtEpoch,
+      endedAtMs: m.endedAtEpoch,
+      lines,
+    };
+    if ((this.options.output ?? 'inherit') === 'capture') {
+      result.logs = Buffer.concat(this.captured).toString('utf8');
+      this.captured = [];
+      this.capturedBytes = 0;
+    }
+    return result;
+  }
+
+  private emit(lines: string[], ...newLines: string[]): void {
+    for (const line of newLines) {
+      lines.push(line);
+      this.options.log?.(line);
+    }
+  }
+
+  /** Waits for `promise` at most `ms`, leaving no timer behind. */
+  private async within(promise: Promise<unknown>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([promise, new Promise((resolveTimer) => (timer = setTimeout(resolveTimer, ms)))]);
+    clearTimeout(timer);
+  }
+}
+
+/** Starts the Runtime API (and, lazily, the runtime): the library entry point used by the CLI and the tests. */
+export function startRuntimeApi(options: EmulatorOptions): Promise<Emulator> {
+  return Emulator.start(options);
+}
+
+function isPlatformError(outcome: InvokeOutcome): boolean {
+  return outcome === 'init-error' || outcome === 'exit-error';
+}
+
+function encodeEvent(event: InvokeEvent): Buffer {
+  if (event === undefined) return Buffer.from('{}');
+  if (Buffer.isBuffer(event)) return event;
+  if (event instanceof Uint8Array) return Buffer.from(event);
+  if (typeof event === 'string') return Buffer.from(event, 'utf8');
+  return Buffer.from(JSON.stringify(event), 'utf8');
+}
+
+function asHeader(value: string | object | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+/** Local AWS Lambda Runtime API emulator: a library first, used by `aot-lambda invoke`, the tests and the benchmark. */
+export {
+  Emulator,
+  startRuntimeApi,
+  type EmulatorOptions,
+  type InvokeEvent,
+  type InvokeOptions,
+  type InvokeOutcome,
+  type InvokeResult,
+} from './emulator.js';
+export {
+  RuntimeApiServer,
+  type Invocation,
+  type RuntimeApiListener,
+  type RuntimeOutcome,
+} from './runtime-api-server.js';
+export type { OutputMode } from './runtime-process.js';
+export {
+  MAX_PAYLOAD_BYTES,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_FUNCTION_NAME,
+} from './constants.js';
+export { validateErrorType } from './errors.js';
+export { reportLine, startLine, endLine, type ReportFields } from './report-lines.js';
+export { processTree, readPeakRssBytes, ProcessTreeMemory } from './process-tree-memory.js';
