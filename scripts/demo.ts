@@ -24,11 +24,18 @@ function step(title: string, command: string, args: string[], cwd: string): void
 }
 
 // tsx by absolute URL, so the bin runs from any working directory.
-const aotLambda = (args: string[]): [string, string[]] => [process.execPath, ['--import', import.meta.resolve('tsx'), bin, ...args]];
+const aotLambda = (args: string[]): [string, string[]] => [
+  process.execPath,
+  ['--import', import.meta.resolve('tsx'), bin, ...args],
+];
 
 rmSync(project, { recursive: true, force: true });
 mkdirSync(parent, { recursive: true });
-step('scaffold', ...aotLambda(['new', name, '--yes', '--skip-install', '--client', 'minimal', ...extra]), parent);
+step(
+  'scaffold',
+  ...aotLambda(['new', name, '--yes', '--skip-install', '--client', 'minimal', ...extra]),
+  parent,
+);
 
 const missing = ['dotnet', 'clang'].filter((tool) => !findExecutable(tool));
 if (missing.length > 0) {
@@ -40,5 +47,9 @@ step('NativeAOT publish', 'bash', ['scripts/build.sh', '--local'], project);
 const executable = join(project, 'artifacts/publish/bootstrap');
 if (!existsSync(executable)) throw new Error(`${executable} was not produced`);
 step('doctor', ...aotLambda(['doctor', executable]), project);
-step('invoke (cold, then warm)', ...aotLambda(['invoke', executable, '--event', 'events/event.json', '--repeat', '2']), project);
+step(
+  'invoke (cold, then warm)',
+  ...aotLambda(['invoke', executable, '--event', 'events/event.json', '--repeat', '2']),
+  project,
+);
 console.log(`\ndemo: done. The project is in ${project}.`);

@@ -56,7 +56,10 @@ export const settingsTable: readonly Setting[] = [
     flag: 'framework',
     description: 'Target framework',
     message: '.NET version',
-    choices: frameworks.map((f) => ({ value: f.tfm, description: `.NET ${f.version}, support ends ${f.supportEnds}` })),
+    choices: frameworks.map((f) => ({
+      value: f.tfm,
+      description: `.NET ${f.version}, support ends ${f.supportEnds}`,
+    })),
     default: defaultFramework,
     example: 'net10.0',
   },
@@ -76,7 +79,10 @@ export const settingsTable: readonly Setting[] = [
     message: 'Lambda runtime',
     choices: runtimes.map((r) => ({
       value: r.id,
-      description: r.kind === 'custom' ? 'custom runtime, executable named bootstrap' : 'managed runtime runs the executable',
+      description:
+        r.kind === 'custom'
+          ? 'custom runtime, executable named bootstrap'
+          : 'managed runtime runs the executable',
     })),
     default: defaultRuntime,
     example: 'provided.al2023',
@@ -161,7 +167,9 @@ export function completeSettings(given: Partial<Record<SettingKey, string | unde
   for (const setting of settingsTable) {
     const value = given[setting.key] ?? setting.default;
     if (value === undefined) {
-      const how = setting.argument ? `pass it as the first argument, e.g. \`aot-lambda new ${setting.example}\`` : `pass --${setting.flag}`;
+      const how = setting.argument
+        ? `pass it as the first argument, e.g. \`aot-lambda new ${setting.example}\``
+        : `pass --${setting.flag}`;
       throw new SettingError(setting, `Missing ${setting.description.split(':')[0]?.toLowerCase()}: ${how}.`);
     }
     checkChoice(setting, value);

@@ -86,10 +86,16 @@ function deriveNamespace(name: string): string {
     .map((part) => {
       const segment = part.replace(/-/g, '_');
       if (/^[0-9]/.test(segment)) {
-        fail('name', `'${name}': the part '${part}' starts with a digit, which a C# namespace cannot; rename it.`);
+        fail(
+          'name',
+          `'${name}': the part '${part}' starts with a digit, which a C# namespace cannot; rename it.`,
+        );
       }
       if (csharpKeywords.has(segment)) {
-        fail('name', `'${name}': '${segment}' is a C# keyword and cannot name a namespace; try e.g. ${capitalise(segment)}Function.`);
+        fail(
+          'name',
+          `'${name}': '${segment}' is a C# keyword and cannot name a namespace; try e.g. ${capitalise(segment)}Function.`,
+        );
       }
       return segment;
     })
@@ -115,7 +121,8 @@ function find<T extends { id: string }>(list: readonly T[], id: string): T {
 }
 
 const assemblyPattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const reflectionTypePattern = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(`[0-9]+)?(\+[A-Za-z_][A-Za-z0-9_]*(`[0-9]+)?)*$/;
+const reflectionTypePattern =
+  /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(`[0-9]+)?(\+[A-Za-z_][A-Za-z0-9_]*(`[0-9]+)?)*$/;
 
 function parseReflectionTypes(text: string, defaultAssembly: string): ReflectionType[] {
   const seen = new Map<string, ReflectionType>();
@@ -124,7 +131,10 @@ function parseReflectionTypes(text: string, defaultAssembly: string): Reflection
     const assembly = bang >= 0 ? item.slice(0, bang).trim() : defaultAssembly;
     const type = (bang >= 0 ? item.slice(bang + 1) : item).trim();
     if (!assemblyPattern.test(assembly)) {
-      fail('reflectionTypes', `'${item}': '${assembly}' is not an assembly name. Use Assembly!Namespace.Type.`);
+      fail(
+        'reflectionTypes',
+        `'${item}': '${assembly}' is not an assembly name. Use Assembly!Namespace.Type.`,
+      );
     }
     if (!reflectionTypePattern.test(type)) {
       fail(
@@ -168,7 +178,10 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     extraTypes = parseTypeList(settings.jsonTypes);
   } catch (error) {
     if (error instanceof TypeNameError) {
-      fail('jsonTypes', `--json-types: ${error.message}. Give C# type names separated by commas, e.g. Order,List<Order>.`);
+      fail(
+        'jsonTypes',
+        `--json-types: ${error.message}. Give C# type names separated by commas, e.g. Order,List<Order>.`,
+      );
     }
     throw error;
   }
@@ -177,7 +190,9 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const frameworkWarning = frameworkSupportWarning(framework, today);
   if (frameworkWarning) warnings.push(frameworkWarning);
   if (runtime.deprecated && today.toISOString().slice(0, 10) >= runtime.deprecated) {
-    warnings.push(`Lambda deprecated the ${runtime.id} runtime on ${runtime.deprecated}; prefer dotnet10 or provided.al2023.`);
+    warnings.push(
+      `Lambda deprecated the ${runtime.id} runtime on ${runtime.deprecated}; prefer dotnet10 or provided.al2023.`,
+    );
   }
   if (settings.name.includes('-')) {
     warnings.push(`'${settings.name}' contains '-': the C# namespace is ${namespace}.`);

@@ -28,7 +28,9 @@ export class MissingToolError extends Error {}
 export function requireTool(name: string, purpose: string): string {
   const found = findExecutable(name);
   if (!found) {
-    throw new MissingToolError(`'${name}' was not found on PATH; it is needed to ${purpose}: ${toolHints[name] ?? `install ${name}`}.`);
+    throw new MissingToolError(
+      `'${name}' was not found on PATH; it is needed to ${purpose}: ${toolHints[name] ?? `install ${name}`}.`,
+    );
   }
   return found;
 }
@@ -40,7 +42,11 @@ export interface ToolResult {
 }
 
 /** Runs a tool to completion, capturing output (no shell). */
-export function runTool(name: string, args: readonly string[], options: { cwd?: string; purpose: string }): ToolResult {
+export function runTool(
+  name: string,
+  args: readonly string[],
+  options: { cwd?: string; purpose: string },
+): ToolResult {
   const file = requireTool(name, options.purpose);
   const result = spawnSync(file, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };

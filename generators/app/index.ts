@@ -22,6 +22,7 @@ type AppOptions = BaseOptions & { yes?: boolean; interactive?: boolean; force?: 
  * `yo aot-lambda [name]` / `aot-lambda new [name]`. Thin: the settings table declares the options and prompts,
  * the spec decides, the file plan renders; this class only sequences them in Yeoman's run loop.
  */
+// Yeoman runs every prototype method as a task unless its name starts with `_`: helpers below are `_`-named.
 export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
   private readonly given: Given = {};
   private inPlace = false;
@@ -30,11 +31,19 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   constructor(args: string[], options: AppOptions) {
     super(args, options);
-    this.argument('name', { type: String, required: false, description: describe(settingsTable[0] as Setting) });
+    this.argument('name', {
+      type: String,
+      required: false,
+      description: describe(settingsTable[0] as Setting),
+    });
     for (const setting of settingsTable) {
       if (!setting.argument) this.option(setting.flag, { type: String, description: describe(setting) });
     }
-    this.option('yes', { type: Boolean, alias: 'y', description: 'Use defaults for every setting not given; never prompt' });
+    this.option('yes', {
+      type: Boolean,
+      alias: 'y',
+      description: 'Use defaults for every setting not given; never prompt',
+    });
     this.option('interactive', {
       type: Boolean,
       hide: true,
@@ -42,32 +51,35 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     });
   }
 
-  private get nonInteractive(): boolean {
+  private _nonInteractive(): boolean {
     return this.options.yes === true || (this.options.interactive !== true && !process.stdin.isTTY);
   }
 
-  private get cwd(): string {
+  private _cwd(): string {
     return this.env.cwd ?? process.cwd();
   }
 
-  private option_(name: string): unknown {
+  private _option(name: string): unknown {
     const options = this.options as Record<string, unknown>;
     return options[name] ?? options[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
   }
 
   initializing(): void {
     // Inside a generated project, its stored answers are reused and not asked again.
-    const stored = readStoredSettings(this.cwd);
+    const stored = readStoredSettings(this._cwd());
     if (stored?.name !== undefined) {
       this.inPlace = true;
-      this.target = this.cwd;
+      this.target = this._cwd();
       Object.assign(this.given, stored);
     }
     for (const setting of settingsTable) {
-      const value = this.option_(setting.flag);
+      const value = this._option(setting.flag);
       if (value === undefined || value === null || value === true || value === false) continue;
       if (setting.key === 'name' && this.inPlace && String(value) !== stored?.name) {
-        throw new SettingError(setting, `This folder holds the project '${stored?.name}'; run \`aot-lambda new ${String(value)}\` outside it.`);
+        throw new SettingError(
+          setting,
+          `This folder holds the project '${stored?.name}'; run \`aot-lambda new ${String(value)}\` outside it.`,
+        );
       }
       this.given[setting.key] = String(value);
     }
@@ -82,7 +94,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   async prompting(): Promise<void> {
-    if (this.nonInteractive) return;
+    if (this._nonInteractive()) return;
     const missing = settingsTable.filter((s) => this.given[s.key] === undefined);
     const answers: Record<string, unknown> = await this.prompt(
       missing.map((setting) =>
@@ -91,7 +103,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
               type: 'select' as const,
               name: setting.key,
               message: setting.message,
-              choices: setting.choices.map((c) => ({ value: c.value, name: `${c.value} (${c.description})` })),
+              choices: setting.choices.map((c) => ({
+                value: c.value,
+                name: `${c.value} (${c.description})`,
+              })),
               default: setting.default,
             }
           : {
@@ -114,7 +129,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const spec = buildSpec(settings);
     this.spec = spec;
     if (!this.inPlace) {
-      this.target = resolve(this.cwd, spec.name);
+      this.target = resolve(this._cwd(), spec.name);
       if (existsSync(this.target) && readdirSync(this.target).length > 0 && this.options.force !== true) {
         throw new SettingError(
           settingsTable[0] as Setting,
@@ -122,12 +137,13 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         );
       }
     }
-    if (this.runsDotnet) requireTool('dotnet', 'restore the generated project (pass --skip-install to skip that step)');
+    if (this._runsDotnet())
+      requireTool('dotnet', 'restore the generated project (pass --skip-install to skip that step)');
     for (const warning of spec.warnings) this.log.info(`warning: ${warning}`);
   }
 
-  private get runsDotnet(): boolean {
-    return this.option_('skip-install') !== true && this.option_('dry-run') !== true;
+  private _runsDotnet(): boolean {
+    return this._option('skip-install') !== true && this._option('dry-run') !== true;
   }
 
   writing(): void {
@@ -137,7 +153,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       const path = join(this.target, file.path);
       return existsSync(path) && readFileSync(path, 'utf8') !== file.contents;
     });
-    if (conflicts.length > 0 && this.nonInteractive && this.options.force !== true && this.option_('dry-run') !== true) {
+    if (
+      conflicts.length > 0 &&
+      this._nonInteractive() &&
+      this.options.force !== true &&
+      this._option('dry-run') !== true
+    ) {
       throw new Error(
         `These files differ from what would be generated: ${conflicts.map((f) => f.path).join(', ')}. ` +
           'Pass --force to overwrite them, or run interactively to decide file by file.',
@@ -150,9 +171,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   install(): void {
-    if (!this.runsDotnet) return;
+    if (!this._runsDotnet()) return;
     const spec = this.spec as ProjectSpec;
-    const result = runTool('dotnet', ['restore', `${spec.name}.sln`], { cwd: this.target, purpose: 'restore the project' });
+    const result = runTool('dotnet', ['restore', `${spec.name}.sln`], {
+      cwd: this.target,
+      purpose: 'restore the project',
+    });
     if (result.status !== 0) {
       const missing = /NU1101|NU1102|Unable to find package/.test(result.stdout)
         ? ' (a package is not available from your NuGet sources)'
@@ -182,7 +206,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
 function describe(setting: Setting): string {
   const values = setting.choices ? ` (${setting.choices.map((c) => c.value).join('|')})` : '';
-  const fallback = setting.default === undefined ? ' [required]' : setting.default === '' ? '' : ` [default: ${setting.default}]`;
+  const fallback =
+    setting.default === undefined
+      ? ' [required]'
+      : setting.default === ''
+        ? ''
+        : ` [default: ${setting.default}]`;
   return `${setting.description}${values}${fallback}`;
 }
 

@@ -10,7 +10,10 @@ type Command = (argv: string[]) => Promise<number>;
 
 /** Subcommands, loaded on demand so `invoke` does not pay for Yeoman's start-up. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  new: { summary: 'scaffold a NativeAOT Lambda project (same as `yo aot-lambda`)', load: async () => newCommand },
+  new: {
+    summary: 'scaffold a NativeAOT Lambda project (same as `yo aot-lambda`)',
+    load: async () => newCommand,
+  },
   convert: {
     summary: 'convert an existing managed Lambda project to NativeAOT, in place',
     load: async () => (await import('./convert.js')).convertCommand,
@@ -33,7 +36,7 @@ function help(): string {
     'Commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `aot-lambda <command> --help` for a command\'s options.',
+    "Run `aot-lambda <command> --help` for a command's options.",
     '',
     newHelp(),
   ].join('\n');
@@ -46,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    console.log((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version);
+    console.log(
+      (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version,
+    );
     return 0;
   }
   const command = commands[name];
@@ -60,7 +65,8 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const known = error instanceof SettingError || error instanceof UsageError || error instanceof MissingToolError;
+  const known =
+    error instanceof SettingError || error instanceof UsageError || error instanceof MissingToolError;
   const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   console.error(`aot-lambda: error: ${(error as Error).message}`);
   if (!known && !parseError && process.env.AOT_LAMBDA_DEBUG) console.error((error as Error).stack);

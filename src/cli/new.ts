@@ -55,7 +55,9 @@ export async function newCommand(argv: string[]): Promise<number> {
   const log = env.adapter.log as unknown as { error: (message: unknown, ...rest: unknown[]) => unknown };
   const logError = log.error.bind(log);
   log.error = (message, ...rest) =>
-    typeof message === 'string' && message.startsWith('An error occured while running') ? log : logError(message, ...rest);
+    typeof message === 'string' && message.startsWith('An error occured while running')
+      ? log
+      : logError(message, ...rest);
   env.register(AppGenerator as never, { namespace: 'aot-lambda:app', resolved: import.meta.url });
   await env.run(['aot-lambda:app', ...positionals], {
     ...values,

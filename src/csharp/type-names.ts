@@ -8,17 +8,63 @@ import { csharpKeywords, isCSharpIdentifier } from './keywords.js';
 export class TypeNameError extends Error {}
 
 const builtInAliases = new Set([
-  'bool', 'byte', 'sbyte', 'char', 'decimal', 'double', 'float', 'int', 'uint', 'long', 'ulong',
-  'short', 'ushort', 'object', 'string', 'nint', 'nuint',
+  'bool',
+  'byte',
+  'sbyte',
+  'char',
+  'decimal',
+  'double',
+  'float',
+  'int',
+  'uint',
+  'long',
+  'ulong',
+  'short',
+  'ushort',
+  'object',
+  'string',
+  'nint',
+  'nuint',
 ]);
 /** `?` is kept only on these: on reference types it is an annotation that `typeof` rejects (CS8639). */
 const valueTypes = new Set([
-  'bool', 'byte', 'sbyte', 'char', 'decimal', 'double', 'float', 'int', 'uint', 'long', 'ulong', 'short',
-  'ushort', 'nint', 'nuint', 'DateTime', 'DateTimeOffset', 'DateOnly', 'TimeOnly', 'TimeSpan', 'Guid',
-  'Int32', 'Int64', 'Boolean', 'Decimal', 'Double', 'Single', 'Half', 'Int128', 'UInt128', 'JsonElement',
+  'bool',
+  'byte',
+  'sbyte',
+  'char',
+  'decimal',
+  'double',
+  'float',
+  'int',
+  'uint',
+  'long',
+  'ulong',
+  'short',
+  'ushort',
+  'nint',
+  'nuint',
+  'DateTime',
+  'DateTimeOffset',
+  'DateOnly',
+  'TimeOnly',
+  'TimeSpan',
+  'Guid',
+  'Int32',
+  'Int64',
+  'Boolean',
+  'Decimal',
+  'Double',
+  'Single',
+  'Half',
+  'Int128',
+  'UInt128',
+  'JsonElement',
 ]);
 const taskTypes = new Set([
-  'Task', 'ValueTask', 'System.Threading.Tasks.Task', 'System.Threading.Tasks.ValueTask',
+  'Task',
+  'ValueTask',
+  'System.Threading.Tasks.Task',
+  'System.Threading.Tasks.ValueTask',
 ]);
 
 interface TypeNode {
@@ -42,12 +88,15 @@ class Reader {
     this.pos++;
   }
   fail(why: string): never {
-    const at = this.pos >= this.text.length ? 'at the end' : `at '${this.text.slice(this.pos, this.pos + 12)}'`;
+    const at =
+      this.pos >= this.text.length ? 'at the end' : `at '${this.text.slice(this.pos, this.pos + 12)}'`;
     throw new TypeNameError(`'${this.text.trim()}' is not a C# type name: ${why} ${at}`);
   }
   identifier(): string {
     this.skipSpace();
-    const match = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}]*/u.exec(this.text.slice(this.pos));
+    const match = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}]*/u.exec(
+      this.text.slice(this.pos),
+    );
     if (!match) this.fail('expected a name');
     this.pos += match[0].length;
     return match[0];
@@ -96,7 +145,6 @@ function parseType(r: Reader): TypeNode {
     r.take(']');
     suffix += `${rank}]`;
     if (r.peek() === '?') r.pos++; // arrays are reference types: the annotation is dropped
-
   }
   return { name, args, suffix };
 }

@@ -41,7 +41,10 @@ export function json(text: string): string {
 
 /** A YAML double-quoted scalar: JSON's escapes are valid YAML; non-ASCII is escaped so no line-break lookalike survives. */
 export function yaml(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A POSIX shell word: single-quoted, with embedded single quotes closed, escaped and reopened. */

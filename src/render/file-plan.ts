@@ -60,17 +60,18 @@ export const filePlan: readonly PlannedFile[] = [
   },
   { template: 'project/test/Tests.csproj.ejs', destination: (s) => test(s, `${s.name}.Tests.csproj`) },
   { template: 'function/{template}/FunctionTests.cs.ejs', destination: (s) => test(s, 'FunctionTests.cs') },
-  { content: (s) => `${JSON.stringify(s.template.sampleEvent, null, 2)}\n`, destination: () => 'events/event.json' },
+  {
+    content: (s) => `${JSON.stringify(s.template.sampleEvent, null, 2)}\n`,
+    destination: () => 'events/event.json',
+  },
   { template: 'project/template.yaml.ejs', destination: () => 'template.yaml' },
   { template: 'project/Dockerfile.ejs', destination: () => 'Dockerfile' },
   { template: 'project/dockerignore', destination: () => '.dockerignore' },
-  ...['build', 'package', 'deploy'].map(
-    (name): PlannedFile => ({
-      template: `project/scripts/${name}.sh.ejs`,
-      destination: () => `scripts/${name}.sh`,
-      executable: true,
-    }),
-  ),
+  ...['build', 'package', 'deploy'].map((name): PlannedFile => ({
+    template: `project/scripts/${name}.sh.ejs`,
+    destination: () => `scripts/${name}.sh`,
+    executable: true,
+  })),
   { template: 'project/.github/workflows/ci.yml.ejs', destination: () => '.github/workflows/ci.yml' },
   { template: 'project/README.md.ejs', destination: () => 'README.md' },
   { template: 'project/gitignore', destination: () => '.gitignore' },
@@ -78,7 +79,9 @@ export const filePlan: readonly PlannedFile[] = [
 ];
 
 /** The plan for one spec: template paths resolved, files that do not apply left out. */
-export function planFor(spec: ProjectSpec): { template?: string; content?: string; destination: string; executable: boolean }[] {
+export function planFor(
+  spec: ProjectSpec,
+): { template?: string; content?: string; destination: string; executable: boolean }[] {
   return [...filePlan, ...(minimalClient(spec) ? minimalClientFiles() : [])]
     .filter((f) => f.when?.(spec) ?? true)
     .map((f) => ({

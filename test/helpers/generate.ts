@@ -13,7 +13,10 @@ export interface Generated {
   mode(path: string): number;
 }
 
-const generatorMeta = { resolved: join(import.meta.dirname, '../../generators/app/index.ts'), namespace: 'aot-lambda:app' };
+const generatorMeta = {
+  resolved: join(import.meta.dirname, '../../generators/app/index.ts'),
+  namespace: 'aot-lambda:app',
+};
 
 export function listFiles(root: string): string[] {
   const walk = (dir: string): string[] =>
@@ -44,7 +47,8 @@ export async function generate(
     files,
     read(path) {
       const text = files.get(path);
-      if (text === undefined) throw new Error(`${path} was not generated; files: ${[...files.keys()].join(', ')}`);
+      if (text === undefined)
+        throw new Error(`${path} was not generated; files: ${[...files.keys()].join(', ')}`);
       return text;
     },
     mode: (path) => statSync(join(root, path)).mode & 0o777,

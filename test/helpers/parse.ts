@@ -5,14 +5,35 @@ import { parse as parseYamlText, type Tags } from 'yaml';
 export function parseXml(text: string): Record<string, unknown> {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new Error(`invalid XML: ${valid.err.msg} (line ${valid.err.line})`);
-  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', trimValues: false, htmlEntities: true, parseTagValue: false, parseAttributeValue: false }).parse(text) as Record<
-    string,
-    unknown
-  >;
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    trimValues: false,
+    htmlEntities: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+  }).parse(text) as Record<string, unknown>;
 }
 
 /** CloudFormation's short-form intrinsic functions as YAML tags, so templates parse as CloudFormation reads them. */
-const intrinsics = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'GetAZs', 'Base64', 'Equals', 'Not', 'And', 'Or', 'Condition'];
+const intrinsics = [
+  'Ref',
+  'Sub',
+  'GetAtt',
+  'Join',
+  'If',
+  'Select',
+  'Split',
+  'FindInMap',
+  'ImportValue',
+  'GetAZs',
+  'Base64',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Condition',
+];
 export const cfnTags: Tags = intrinsics.flatMap((name) =>
   (['scalar', 'seq', 'map'] as const).map((kind) => ({
     tag: `!${name}`,
@@ -23,5 +44,8 @@ export const cfnTags: Tags = intrinsics.flatMap((name) =>
 ) as unknown as Tags;
 
 export function parseCfnYaml(text: string): Record<string, unknown> {
-  return parseYamlText(text, { customTags: cfnTags, strict: true, uniqueKeys: true }) as Record<string, unknown>;
+  return parseYamlText(text, { customTags: cfnTags, strict: true, uniqueKeys: true }) as Record<
+    string,
+    unknown
+  >;
 }

@@ -29,14 +29,34 @@ describe('C# type names for --json-types', () => {
   });
 
   it('splits lists at top-level commas and removes duplicates', () => {
-    assert.deepEqual(splitTypeList('A, Dictionary<string, int>, B[,]'), ['A', 'Dictionary<string, int>', 'B[,]']);
+    assert.deepEqual(splitTypeList('A, Dictionary<string, int>, B[,]'), [
+      'A',
+      'Dictionary<string, int>',
+      'B[,]',
+    ]);
     assert.deepEqual(parseTypeList('Order, Task<Order>, Order?, List<Order>'), ['Order', 'List<Order>']);
     assert.deepEqual(parseTypeList(''), []);
   });
 
-  for (const bad of ['List<', 'List<>', ';', 'typeof(x)', '1abc', 'a b', 'class', 'Foo.class', 'A<B', 'A>', 'x-y', '"s"']) {
+  for (const bad of [
+    'List<',
+    'List<>',
+    ';',
+    'typeof(x)',
+    '1abc',
+    'a b',
+    'class',
+    'Foo.class',
+    'A<B',
+    'A>',
+    'x-y',
+    '"s"',
+  ]) {
     it(`rejects ${JSON.stringify(bad)} with a message naming it`, () => {
-      assert.throws(() => parseTypeList(bad), (error: Error) => error.message.includes('is not a C# type name') || /keyword/.test(error.message));
+      assert.throws(
+        () => parseTypeList(bad),
+        (error: Error) => error.message.includes('is not a C# type name') || /keyword/.test(error.message),
+      );
     });
   }
 });

@@ -1,0 +1,413 @@
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { nugetVersions } from '../../src/catalog/packages.js';
+import { functionTemplates } from '../../src/catalog/templates.js';
+import { settingsTable } from '../../src/settings.js';
+import { generate, tempDir, type Generated } from '../helpers/generate.js';
+import { parseCfnYaml, parseXml } from '../helpers/parse.js';
+
+type Props = Record<string, unknown>;
+
+/** The csproj's properties, from every PropertyGroup. */
+function csprojProperties(g: Generated, name: string): Props {
+  const doc = parseXml(g.read(`src/${name}/${name}.csproj`)) as {
+    Project: { PropertyGroup: Props | Props[] };
+  };
+  const groups = ([] as Props[]).concat(doc.Project.PropertyGroup);
+  return Object.assign({}, ...groups);
+}
+
+function packageReferences(g: Generated, name: string): Record<string, string> {
+  const doc = parseXml(g.read(`src/${name}/${name}.csproj`)) as { Project: { ItemGroup?: Props | Props[] } };
+  const refs: Record<string, string> = {};
+  for (const group of ([] as Props[]).concat(doc.Project.ItemGroup ?? [])) {
+    for (const ref of ([] as Props[]).concat((group.PackageReference as Props | Props[] | undefined) ?? [])) {
+      refs[ref['@Include'] as string] = ref['@Version'] as string;
+    }
+  }
+  return refs;
+}
+
+function samFunction(g: Generated): Props {
+  const template = parseCfnYaml(g.read('template.yaml')) as {
+    Resources: Record<string, { Type: string; Properties: Props }>;
+  };
+  return (template.Resources.Function as { Properties: Props }).Properties;
+}
+
+/** Every generated file of a structured format parses. */
+function assertAllParse(g: Generated): void {
+  for (const [path, text] of g.files) {
+    if (/\.(csproj|xml|props|targets)$/.test(path)) parseXml(text);
+    else if (/\.json$/.test(path) || path === '.yo-rc.json') JSON.parse(text);
+    else if (/\.ya?ml$/.test(path)) parseCfnYaml(text);
+  }
+}
+
+describe('aot-lambda:app through options (non-interactive)', () => {
+  it('writes the complete default project and asks nothing', async () => {
+    const g = await generate({ name: 'Orders', yes: true });
+    assert.equal(g.result.askedQuestions.length, 0);
+    assert.deepEqual(
+      [...g.files.keys()],
+      [
+        '.dockerignore',
+        '.editorconfig',
+        '.github/workflows/ci.yml',
+        '.gitignore',
+        '.yo-rc.json',
+        'Dockerfile',
+        'Orders.sln',
+        'README.md',
+        'events/event.json',
+        'scripts/build.sh',
+        'scripts/deploy.sh',
+        'scripts/package.sh',
+        'src/Orders/Function.cs',
+        'src/Orders/LambdaJsonContext.cs',
+        'src/Orders/Orders.csproj',
+        'src/Orders/aws-lambda-tools-defaults.json',
+        'template.yaml',
+        'test/Orders.Tests/FunctionTests.cs',
+        'test/Orders.Tests/Orders.Tests.csproj',
+      ],
+    );
+    assertAllParse(g);
+    const props = csprojProperties(g, 'Orders');
+    assert.equal(props.OutputType, 'Exe');
+    assert.equal(props.PublishAot, 'true');
+    assert.equal(props.StripSymbols, 'true');
+    assert.equal(props.InvariantGlobalization, 'true');
+    assert.equal(props.TargetFramework, 'net10.0');
+    assert.equal(props.RuntimeIdentifier, 'linux-x64');
+    assert.equal(props.AssemblyName, 'bootstrap');
+    const stored = JSON.parse(g.read('.yo-rc.json'))['generator-aot-lambda'];
+    assert.deepEqual(Object.keys(stored).sort(), settingsTable.map((s) => s.key).sort());
+    assert.equal(stored.name, 'Orders');
+    for (const script of ['build', 'package', 'deploy']) {
+      assert.match(g.read(`scripts/${script}.sh`), /^#!\/usr\/bin\/env bash\n(#.*\n)*set -euo pipefail$/m);
+      assert.equal(g.mode(`scripts/${script}.sh`), 0o755);
+    }
+    assert.match(g.read('Orders.sln'), /"Orders", "src[\\/]Orders[\\/]Orders\.csproj"/);
+    assert.match(g.read('Orders.sln'), /"Orders\.Tests", "test[\\/]Orders\.Tests[\\/]Orders\.Tests\.csproj"/);
+    assert.match(g.read('.gitignore'), /^bin\/$/m);
+    assert.match(g.read('.editorconfig'), /root = true/);
+    assert.match(g.read('README.md'), /dotnet test Orders\.sln/);
+  });
+
+  it('framework: TargetFramework, build image and CI SDK follow it', async () => {
+    for (const [tfm, version] of [
+      ['net8.0', '8.0'],
+      ['net9.0', '9.0'],
+      ['net10.0', '10.0'],
+    ] as const) {
+      const g = await generate({ name: 'Fw', yes: true, framework: tfm });
+      assert.equal(csprojProperties(g, 'Fw').TargetFramework, tfm);
+      assert.match(
+        g.read('Dockerfile'),
+        new RegExp(`public\\.ecr\\.aws/sam/build-dotnet${version.split('.')[0]}:latest-x86_64 AS build`),
+      );
+      assert.match(g.read('.github/workflows/ci.yml'), new RegExp(`dotnet-version: "${version}\\.x"`));
+      const tests = parseXml(g.read('test/Fw.Tests/Fw.Tests.csproj')) as {
+        Project: { PropertyGroup: Props | Props[] };
+      };
+      assert.equal(
+        Object.assign({}, ...([] as Props[]).concat(tests.Project.PropertyGroup)).TargetFramework,
+        tfm,
+      );
+    }
+  });
+
+  it('architecture: RID, Docker platform and tag, SAM Architectures, deploy --architectures', async () => {
+    const g = await generate({ name: 'Arm', yes: true, architecture: 'arm64' });
+    assert.equal(csprojProperties(g, 'Arm').RuntimeIdentifier, 'linux-arm64');
+    assert.match(
+      g.read('Dockerfile'),
+      /FROM --platform=linux\/arm64 public\.ecr\.aws\/sam\/build-dotnet10:latest-arm64 AS build/,
+    );
+    assert.match(g.read('Dockerfile'), /-r linux-arm64/);
+    assert.deepEqual(samFunction(g).Architectures, ['arm64']);
+    assert.match(g.read('scripts/deploy.sh'), /^architecture='arm64'$/m);
+    assert.match(g.read('scripts/deploy.sh'), /--architectures "\$architecture"/);
+    assert.match(g.read('.github/workflows/ci.yml'), /runs-on: ubuntu-24\.04-arm/);
+  });
+
+  it('runtime provided.al2023: executable bootstrap, handler bootstrap', async () => {
+    const g = await generate({ name: 'Custom', yes: true, runtime: 'provided.al2023' });
+    assert.equal(csprojProperties(g, 'Custom').AssemblyName, 'bootstrap');
+    assert.equal(samFunction(g).Handler, 'bootstrap');
+    assert.equal(samFunction(g).Runtime, 'provided.al2023');
+    const defaults = JSON.parse(g.read('src/Custom/aws-lambda-tools-defaults.json'));
+    assert.equal(defaults['function-runtime'], 'provided.al2023');
+    assert.equal(defaults['function-handler'], 'bootstrap');
+  });
+
+  for (const runtime of ['dotnet10', 'dotnet8']) {
+    it(`runtime ${runtime}: handler is the assembly name, self-contained publish`, async () => {
+      const g = await generate({ name: 'Managed', yes: true, runtime });
+      const props = csprojProperties(g, 'Managed');
+      assert.equal(props.AssemblyName ?? 'Managed', 'Managed');
+      assert.equal(samFunction(g).Handler, 'Managed');
+      assert.equal(samFunction(g).Runtime, runtime);
+      const defaults = JSON.parse(g.read('src/Managed/aws-lambda-tools-defaults.json'));
+      assert.equal(defaults['function-runtime'], runtime);
+      assert.equal(defaults['function-handler'], 'Managed');
+      assert.match(defaults['msbuild-parameters'], /--self-contained true/);
+      assert.match(g.read('scripts/deploy.sh'), new RegExp(`--runtime '${runtime}' --handler 'Managed'`));
+    });
+  }
+
+  it('client runtime-support: RuntimeSupport + source-generated serializer, versions from the catalogue', async () => {
+    const g = await generate({ name: 'Rs', yes: true, client: 'runtime-support' });
+    const refs = packageReferences(g, 'Rs');
+    assert.equal(refs['Amazon.Lambda.RuntimeSupport'], nugetVersions['Amazon.Lambda.RuntimeSupport']);
+    assert.equal(
+      refs['Amazon.Lambda.Serialization.SystemTextJson'],
+      nugetVersions['Amazon.Lambda.Serialization.SystemTextJson'],
+    );
+    assert.match(g.read('src/Rs/Function.cs'), /LambdaBootstrapBuilder\s*\.Create<string, string>\(/);
+    assert.match(g.read('src/Rs/Function.cs'), /SourceGeneratorLambdaJsonSerializer<LambdaJsonContext>/);
+    assert.ok(![...g.files.keys()].some((p) => p.includes('/Runtime/')));
+  });
+
+  it('client minimal: the built-in client, no Amazon.Lambda package', async () => {
+    const g = await generate({ name: 'Mini', yes: true, client: 'minimal' });
+    assert.deepEqual(
+      Object.keys(packageReferences(g, 'Mini')).filter((p) => p.startsWith('Amazon.')),
+      [],
+    );
+    const runtimeFiles = [...g.files.keys()].filter((p) => p.startsWith('src/Mini/Runtime/'));
+    assert.ok(runtimeFiles.length >= 2, `runtime files: ${runtimeFiles.join(', ')}`);
+    const client = runtimeFiles.map((p) => g.read(p)).join('\n');
+    for (const needle of [
+      'SocketsHttpHandler',
+      '/runtime/invocation/next',
+      '/response',
+      '/error',
+      '/runtime/init/error',
+      'Lambda-Runtime-Function-Error-Type',
+      'Lambda-Runtime-Deadline-Ms',
+      '_X_AMZN_TRACE_ID',
+    ]) {
+      assert.ok(client.includes(needle), `the minimal client mentions ${needle}`);
+    }
+    assert.match(g.read('src/Mini/Function.cs'), /using Mini\.Runtime;/);
+    assert.doesNotMatch(g.read('src/Mini/Function.cs'), /Amazon\.Lambda/);
+  });
+
+  for (const template of functionTemplates) {
+    it(`template ${template.id}: handler types and the sample event`, async () => {
+      const g = await generate({ name: 'Tpl', yes: true, template: template.id, client: 'minimal' });
+      assert.deepEqual(JSON.parse(g.read('events/event.json')), template.sampleEvent);
+      const fn = g.read('src/Tpl/Function.cs');
+      assert.match(
+        fn,
+        new RegExp(
+          `public (async )?(Task<)?${template.outputType}>? FunctionHandler\\(${template.inputType}\\?? \\w+, ILambdaContext context\\)`,
+        ),
+      );
+      const context = g.read('src/Tpl/LambdaJsonContext.cs');
+      for (const type of new Set([template.inputType, template.outputType])) {
+        assert.match(context, new RegExp(`\\[JsonSerializable\\(typeof\\(${type}\\)\\)\\]`));
+      }
+      for (const model of template.modelTypes)
+        assert.match(g.read('src/Tpl/Models.cs'), new RegExp(`(record|class) ${model}\\b`));
+      if (template.id === 'http-api') {
+        assert.deepEqual((samFunction(g).Events as Props).Hello, {
+          Type: 'HttpApi',
+          Properties: { Path: '/hello', Method: 'GET' },
+        });
+      }
+    });
+  }
+
+  it('json-types: one attribute per distinct type, Task<T> unwrapped, handler types included, stubs for new names', async () => {
+    const g = await generate({
+      name: 'Json',
+      yes: true,
+      template: 'typed',
+      'json-types': 'Order, Task<Order>, List<Order>, Dictionary<string, List<int[]>>, Response, int?',
+    });
+    const context = g.read('src/Json/LambdaJsonContext.cs');
+    const types = [...context.matchAll(/^\[JsonSerializable\(typeof\((.+?)\)\)\]$/gm)].map((m) => m[1]);
+    assert.deepEqual(types, [
+      'Request',
+      'Response',
+      'Order',
+      'List<Order>',
+      'Dictionary<string, List<int[]>>',
+      'int?',
+    ]);
+    assert.match(g.read('src/Json/JsonTypes.cs'), /record Order\b/);
+    assert.doesNotMatch(g.read('src/Json/JsonTypes.cs'), /record (List|Dictionary|Response)\b/);
+  });
+
+  it('reflection-types: rd.xml with one entry per type, referenced from the csproj; none given -> no rd.xml', async () => {
+    const g = await generate({
+      name: 'Refl',
+      yes: true,
+      'reflection-types': 'Refl.Plugins.Audit, Other.Lib!Other.Lib.Thing, Refl.Plugins.Audit',
+    });
+    const rd = parseXml(g.read('src/Refl/rd.xml')) as {
+      Directives: { Application: { Assembly: Props | Props[] } };
+    };
+    const assemblies = ([] as Props[]).concat(rd.Directives.Application.Assembly);
+    const entries = assemblies.flatMap((a) =>
+      ([] as Props[])
+        .concat(a.Type as Props | Props[])
+        .map((t) => `${a['@Name'] as string}!${t['@Name'] as string}:${t['@Dynamic'] as string}`),
+    );
+    assert.deepEqual(entries.sort(), [
+      'Other.Lib!Other.Lib.Thing:Required All',
+      'bootstrap!Refl.Plugins.Audit:Required All',
+    ]);
+    assert.ok(
+      assemblies.every((a) => a.Type !== undefined),
+      'never a whole assembly',
+    );
+    assert.match(g.read('src/Refl/Refl.csproj'), /<RdXmlFile Include="rd\.xml" \/>/);
+    const none = await generate({ name: 'NoRefl', yes: true });
+    assert.ok(!none.files.has('src/NoRefl/rd.xml'));
+    assert.doesNotMatch(none.read('src/NoRefl/NoRefl.csproj'), /RdXmlFile/);
+  });
+
+  it('packaging zip: package.sh zips the executable at the root with mode 0755; SAM CodeUri points at it', async () => {
+    const g = await generate({ name: 'Zipped', yes: true, packaging: 'zip' });
+    assert.match(g.read('scripts/package.sh'), /chmod 0755 "\$exe"/);
+    assert.match(g.read('scripts/package.sh'), /zip -j -X -q "\$zip_file" "\$exe"/);
+    assert.equal(samFunction(g).CodeUri, 'artifacts/Zipped.zip');
+    assert.doesNotMatch(g.read('Dockerfile'), /public\.ecr\.aws\/lambda\//);
+  });
+
+  it('packaging image: the final stage is the Lambda base image for the runtime', async () => {
+    const custom = await generate({ name: 'Img', yes: true, packaging: 'image' });
+    const last = (text: string): string => (text.match(/^FROM .*$/gm) ?? []).at(-1) ?? '';
+    assert.equal(
+      last(custom.read('Dockerfile')),
+      'FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023-x86_64',
+    );
+    assert.match(custom.read('Dockerfile'), /\$\{LAMBDA_RUNTIME_DIR\}\/bootstrap/);
+    assert.equal(samFunction(custom).PackageType, 'Image');
+    const managed = await generate({
+      name: 'Img2',
+      yes: true,
+      packaging: 'image',
+      runtime: 'dotnet10',
+      architecture: 'arm64',
+    });
+    assert.equal(
+      last(managed.read('Dockerfile')),
+      'FROM --platform=linux/arm64 public.ecr.aws/lambda/dotnet:10-arm64',
+    );
+    assert.match(managed.read('Dockerfile'), /CMD \["Img2"\]/);
+  });
+
+  it('template.yaml: a least-privilege role that may only write its own log group', async () => {
+    const g = await generate({ name: 'Sam', yes: true });
+    const template = parseCfnYaml(g.read('template.yaml')) as {
+      Resources: Record<string, { Type: string; Properties: Props }>;
+    };
+    const role = template.Resources.FunctionRole as { Type: string; Properties: Props };
+    assert.equal(role.Type, 'AWS::IAM::Role');
+    assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Props[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    assert.deepEqual(statements, [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': 'FunctionLogGroup.Arn' },
+      },
+    ]);
+    assert.deepEqual(samFunction(g).Role, { 'Fn::GetAtt': 'FunctionRole.Arn' });
+  });
+});
+
+describe('aot-lambda:app through answers (interactive)', () => {
+  it('asks every setting not given and uses the answers', async () => {
+    const g = await generate(
+      {},
+      {
+        name: 'Asked',
+        framework: 'net8.0',
+        architecture: 'arm64',
+        runtime: 'dotnet10',
+        client: 'minimal',
+        template: 'typed',
+        jsonTypes: 'Order',
+        reflectionTypes: '',
+        packaging: 'image',
+      },
+    );
+    assert.deepEqual(
+      g.result.askedQuestions.map((q) => q.name).sort(),
+      settingsTable.map((s) => s.key).sort(),
+    );
+    const props = csprojProperties(g, 'Asked');
+    assert.equal(props.TargetFramework, 'net8.0');
+    assert.equal(props.RuntimeIdentifier, 'linux-arm64');
+    assert.equal(samFunction(g).PackageType, 'Image');
+    assert.match(g.read('src/Asked/LambdaJsonContext.cs'), /typeof\(Order\)/);
+  });
+
+  it('asks only what options did not give', async () => {
+    const g = await generate(
+      { name: 'Partly', framework: 'net9.0', template: 'hello' },
+      {
+        architecture: 'x86_64',
+        runtime: 'provided.al2023',
+        client: 'minimal',
+        jsonTypes: '',
+        reflectionTypes: '',
+        packaging: 'zip',
+      },
+    );
+    assert.deepEqual(g.result.askedQuestions.map((q) => q.name).sort(), [
+      'architecture',
+      'client',
+      'jsonTypes',
+      'packaging',
+      'reflectionTypes',
+      'runtime',
+    ]);
+    assert.equal(csprojProperties(g, 'Partly').TargetFramework, 'net9.0');
+  });
+
+  it('re-run inside a generated folder reads .yo-rc.json and asks nothing already answered', async () => {
+    const first = await generate({ name: 'Again', yes: true, architecture: 'arm64', client: 'minimal' });
+    // yeoman-test removes a run's folder when the next run starts: keep a copy of the project to re-run in.
+    const copy = join(tempDir(), 'Again');
+    cpSync(first.root, copy, { recursive: true });
+    const again = await generate({}, {}, copy);
+    assert.deepEqual(again.result.askedQuestions, []);
+    assert.equal(csprojProperties(again, 'Again').RuntimeIdentifier, 'linux-arm64');
+    assert.deepEqual([...again.files.keys()], [...first.files.keys()]);
+  });
+});
+
+describe('aot-lambda:app refusals', () => {
+  const cases: [Record<string, string | boolean>, RegExp][] = [
+    [{ yes: true }, /Missing project name: pass it as the first argument/],
+    [{ name: 'class', yes: true }, /'class' is a C# keyword/],
+    [{ name: '1abc', yes: true }, /not a valid project name/],
+    [{ name: 'a b', yes: true }, /not a valid project name/],
+    [
+      { name: 'Ok', yes: true, runtime: 'provided.al2' },
+      /Amazon Linux 2 reached end of life.*provided\.al2023/,
+    ],
+    [
+      { name: 'Ok', yes: true, framework: 'net7.0' },
+      /Unknown --framework 'net7\.0'\. Valid values: net10\.0, net9\.0, net8\.0\./,
+    ],
+    [{ name: 'Ok', yes: true, 'json-types': 'List<' }, /--json-types: 'List<' is not a C# type name/],
+    [{ name: 'Ok', yes: true, 'reflection-types': 'A!B C' }, /not a type name as rd\.xml expects it/],
+  ];
+  for (const [options, message] of cases) {
+    it(`refuses ${JSON.stringify(options)}`, async () => {
+      await assert.rejects(generate(options), message);
+    });
+  }
+});
