@@ -1,0 +1,126 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fail } from './errors.js';
+import { readProjectFile } from './csproj.js';
+
+/**
+ * Finding the project to convert from a folder or a .csproj, and the files around it that describe the function:
+ * aws-lambda-tools-defaults.json beside it, SAM/CloudFormation templates beside it or up to the solution root,
+ * and the Directory.Build.props MSBuild would import.
+ */
+const skippedDirs = new Set(['bin', 'obj', 'node_modules', '.git', '.vs', '.idea', 'artifacts', '.aws-sam']);
+export const templateNames = ['template.yaml', 'template.yml', 'serverless.template'] as const;
+
+function listProjects(dir: string, depth: number): string[] {
+  if (depth < 0) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.sort().flatMap((entry) => {
+    const path = join(dir, entry);
+    if (entry.endsWith('.csproj')) return [path];
+    if (skippedDirs.has(entry) || entry.startsWith('.')) return [];
+    try {
+      return statSync(path).isDirectory() ? listProjects(path, depth - 1) : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A project that is a Lambda function and not a test project. */
+function looksLikeFunction(csproj: string): boolean {
+  const text = readFileSync(csproj, 'utf8');
+  if (/Microsoft\.NET\.Test\.Sdk|<IsTestProject>\s*true/i.test(text)) return false;
+  return /Amazon\.Lambda\./.test(text) || existsSync(join(dirname(csproj), 'aws-lambda-tools-defaults.json'));
+}
+
+/** The .csproj to convert: the one given, the only one in the folder, or the only Lambda function below it. */
+export function findProject(target: string): string {
+  const path = resolve(target);
+  if (!existsSync(path))
+    fail(`No such file or folder: ${target}. Pass the folder or .csproj of a Lambda project.`);
+  if (statSync(path).isFile()) {
+    if (!path.endsWith('.csproj'))
+      fail(`${target} is not a .csproj file. Pass a project folder or its .csproj.`);
+    return path;
+  }
+  const here = listProjects(path, 0);
+  if (here.length === 1) return here[0] as string;
+  const all = here.length > 1 ? here : listProjects(path, 4);
+  if (all.length === 0) {
+    fail(
+      `No .csproj found in ${target} or the folders below it. Pass the folder or .csproj of a Lambda project.`,
+    );
+  }
+  const functions = all.filter(looksLikeFunction);
+  if (functions.length === 1) return functions[0] as string;
+  const listed = (functions.length > 0 ? functions : all)
+    .map((p) => `  ${relative(process.cwd(), p) || basename(p)}`)
+    .join('\n');
+  return fail(
+    `${target} holds ${functions.length > 0 ? 'several Lambda projects' : 'no project that references Amazon.Lambda.*'}:\n${listed}\n` +
+      `Pass the .csproj to convert, e.g. aot-lambda convert ${relative(process.cwd(), (functions[0] ?? all[0]) as string)}.`,
+  );
+}
+
+/** Folders from the project's up to the solution root (the first folder with a .sln or .git, at most 4 up). */
+export function searchRoots(projectDir: string): string[] {
+  const dirs: string[] = [];
+  let dir = projectDir;
+  for (let n = 0; n < 5; n++) {
+    dirs.push(dir);
+    const entries = readdirSync(dir);
+    if (n > 0 && entries.some((e) => e.endsWith('.sln') || e.endsWith('.slnx') || e === '.git')) break;
+    if (n === 0 && entries.includes('.git')) break;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dirs;
+}
+
+export function findTemplates(projectDir: string): string[] {
+  return searchRoots(projectDir).flatMap((dir) =>
+    templateNames.map((n) => join(dir, n)).filter((p) => existsSync(p)),
+  );
+}
+
+/** The Directory.Build.props MSBuild imports for this project (the nearest one), if any. */
+export function findDirectoryBuildProps(projectDir: string): string | undefined {
+  for (let dir = projectDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'Directory.Build.props');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Properties set unconditionally by Directory.Build.props (what the project inherits unless it sets them itself). */
+export function inheritedProperties(projectDir: string): {
+  path: string | undefined;
+  get(name: string): string | undefined;
+} {
+  const path = findDirectoryBuildProps(projectDir);
+  if (!path) return { path, get: () => undefined };
+  const props = readProjectFile(readFileSync(path, 'utf8'), path);
+  return { path, get: (name) => props.property(name) };
+}
+
+/** C# files that belong to the project: below its folder, outside bin/obj and outside nested projects' folders. */
+export function projectSources(projectDir: string): string[] {
+  const walk = (dir: string, top: boolean): string[] => {
+    const entries = readdirSync(dir).sort();
+    if (!top && entries.some((e) => e.endsWith('.csproj'))) return [];
+    return entries.flatMap((entry) => {
+      const path = join(dir, entry);
+      if (skippedDirs.has(entry) || entry.startsWith('.')) return [];
+      const stat = statSync(path);
+      if (stat.isDirectory()) return walk(path, false);
+      return entry.endsWith('.cs') ? [path] : [];
+    });
+  };
+  return walk(projectDir, true);
+}

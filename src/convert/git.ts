@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { relative } from 'node:path';
+
+/**
+ * The dirty-tree guard: convert rewrites files in place, so uncommitted work in them must not be mixed into its
+ * changes. Outside a git work tree (or without git) there is nothing to check.
+ */
+export function dirtyFiles(cwd: string, paths: readonly string[]): string[] {
+  const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' });
+  if (top.error || top.status !== 0) return [];
+  const status = spawnSync(
+    'git',
+    ['status', '--porcelain', '--untracked-files=all', '--', ...paths.map((p) => relative(cwd, p) || '.')],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
+  if (status.status !== 0) return [];
+  return status.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.slice(3));
+}

@@ -1,0 +1,70 @@
+import { relative } from 'node:path';
+import { applyChanges, type ApplyHooks } from './apply.js';
+import { commonFolder, unifiedDiff } from './diff.js';
+import { ConvertError } from './errors.js';
+import { dirtyFiles } from './git.js';
+import { planConversion, type ConvertOptions, type ConvertPlan } from './plan.js';
+
+/**
+ * convert as a library: plan, guard, then diff (dry run) or apply. The CLI and the Yeoman generator are thin
+ * callers of `convert()`.
+ */
+export interface RunOptions extends ConvertOptions {
+  readonly dryRun?: boolean;
+  /** Convert even when git reports uncommitted changes in the project's files. */
+  readonly force?: boolean;
+  readonly hooks?: ApplyHooks;
+}
+
+export type ConvertOutcome =
+  | { readonly status: 'converted'; readonly plan: ConvertPlan; readonly report: string }
+  | { readonly status: 'dry-run'; readonly plan: ConvertPlan; readonly diff: string; readonly report: string }
+  | { readonly status: 'unchanged'; readonly plan: ConvertPlan; readonly report: string };
+
+function summary(plan: ConvertPlan, verb: string): string {
+  const base = process.cwd();
+  const lines = [
+    `${verb} ${relative(base, plan.projectPath) || plan.projectPath} to NativeAOT (${plan.runtime}, ${plan.architecture}); handler ${plan.handlers.join(', ')}`,
+    ...plan.changes.map(
+      (c) => `  ${c.before === undefined ? 'create' : 'update'} ${relative(base, c.path) || c.path}`,
+    ),
+    ...plan.notes.map((n) => `  note: ${n}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function convert(target: string, options: RunOptions = {}): Promise<ConvertOutcome> {
+  const plan = await planConversion(target, options);
+  if (plan.changes.length === 0) {
+    return {
+      status: 'unchanged',
+      plan,
+      report: `${relative(process.cwd(), plan.projectPath) || plan.projectPath} is already converted to NativeAOT (${plan.runtime}, ${plan.architecture}): nothing to change.\n`,
+    };
+  }
+  if (options.dryRun) {
+    return {
+      status: 'dry-run',
+      plan,
+      diff: unifiedDiff(plan.changes, commonFolder([plan.projectPath, ...plan.changes.map((c) => c.path)])),
+      report: summary(plan, 'Would convert'),
+    };
+  }
+  if (!options.force) {
+    const dirty = dirtyFiles(plan.projectDir, [plan.projectDir, ...plan.changes.map((c) => c.path)]);
+    if (dirty.length > 0) {
+      throw new ConvertError(
+        `The project has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', ...' : ''}). Commit or stash them ` +
+          `so the conversion can be reviewed and undone on its own, or pass --force. Nothing was written.`,
+      );
+    }
+  }
+  applyChanges(plan.changes, options.hooks);
+  return { status: 'converted', plan, report: summary(plan, 'Converted') };
+}
+
+export { ConvertError } from './errors.js';
+export type { ConvertOptions, ConvertPlan, FileChange } from './plan.js';
+export { planConversion } from './plan.js';
+export { unifiedDiff } from './diff.js';
+export { applyChanges } from './apply.js';
