@@ -176,7 +176,10 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
   );
   if (usesSerializer || typeNames.length > 0) {
     const style = styleFor(handlerFile, namespace, mergeUsings(copied, contextUsings));
-    out.create(`${contextFile}.cs`, renderJsonContext(typeNames, style, false));
+    out.create(
+      `${contextFile}.cs`,
+      renderJsonContext(typeNames, style, legacyAttributeIsCamelCase(input.files)),
+    );
   }
   addAttributeEdits(input.files, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
   return {
@@ -189,27 +192,46 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
   };
 }
 
+/** The legacy serializers named by `[assembly: LambdaSerializer(typeof(...))]` in the files. */
+function legacyAttributeTypes(files: readonly SourceFile[]): { file: SourceFile; typeNode: SyntaxNode }[] {
+  return files.flatMap((file) =>
+    file.parsed.root.descendantsOfType('attribute').flatMap((attribute) => {
+      if (!attribute || attribute.parent?.type !== 'global_attribute') return [];
+      const name = lastSegment(attribute.childForFieldName('name')?.text ?? '');
+      if (name !== 'LambdaSerializer' && name !== 'LambdaSerializerAttribute') return [];
+      const typeNode = attribute.descendantsOfType('typeof_expression')[0]?.childForFieldName('type');
+      return typeNode && lastSegment(typeNode.text) in legacySerializers ? [{ file, typeNode }] : [];
+    }),
+  );
+}
+
+/** CamelCaseLambdaJsonSerializer promised camelCase JSON: the context keeps that contract. */
+function legacyAttributeIsCamelCase(files: readonly SourceFile[]): boolean {
+  return legacyAttributeTypes(files).some(
+    ({ typeNode }) => legacySerializers[lastSegment(typeNode.text)]?.camelCase === true,
+  );
+}
+
 /** `[assembly: LambdaSerializer(typeof(DefaultLambdaJsonSerializer))]` now names the source-generated serializer. */
 function addAttributeEdits(files: readonly SourceFile[], qualifiedContext: string, out: EditSet): void {
-  for (const file of files) {
-    const edits: TextEdit[] = [];
-    for (const attribute of file.parsed.root.descendantsOfType('attribute')) {
-      if (!attribute || attribute.parent?.type !== 'global_attribute') continue;
-      const name = lastSegment(attribute.childForFieldName('name')?.text ?? '');
-      if (name !== 'LambdaSerializer' && name !== 'LambdaSerializerAttribute') continue;
-      const typeNode = attribute.descendantsOfType('typeof_expression')[0]?.childForFieldName('type');
-      if (!typeNode || !(lastSegment(typeNode.text) in legacySerializers)) continue;
-      const prefix = typeNode.text.includes('.') ? `${serializerNamespace}.` : '';
-      edits.push(
-        replaceRange(
-          typeNode.startIndex,
-          typeNode.endIndex,
-          `${prefix}SourceGeneratorLambdaJsonSerializer<${qualifiedContext}>`,
-        ),
-      );
-    }
-    out.edit(file, edits);
+  for (const { file, typeNode } of legacyAttributeTypes(files)) {
+    const prefix = typeNode.text.includes('.') ? `${serializerNamespace}.` : '';
+    const text = `${prefix}SourceGeneratorLambdaJsonSerializer<${qualifiedContext}>`;
+    out.edit(file, [replaceRange(typeNode.startIndex, typeNode.endIndex, text)]);
   }
+}
+
+/** The method (or local function, or file of top-level statements) a call sits in: where its variables are declared. */
+function enclosingScope(node: SyntaxNode): SyntaxNode {
+  let p: SyntaxNode | null = node;
+  while (
+    p &&
+    p.type !== 'method_declaration' &&
+    p.type !== 'local_function_statement' &&
+    p.type !== 'compilation_unit'
+  )
+    p = p.parent;
+  return p ?? node;
 }
 
 /** Declarators named `name` visible from `scope` (its own, then the file's). */
@@ -258,7 +280,7 @@ function handlerTypes(
   types: readonly TypeDecl[],
   notes: string[],
 ): { input?: HandlerType; output?: HandlerType } {
-  const scope = entry.main?.node ?? entry.file.parsed.root;
+  const scope = enclosingScope(arg);
   let target: SyntaxNode | undefined = arg;
   if (arg.type === 'identifier') {
     const declarator = declaratorNamed(scope, entry.file, arg.text);
@@ -310,8 +332,8 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
         `that chooses its handler. Change the handler there, and run convert without --handler.`,
     );
   }
-  const scope = entry.main?.node ?? entry.file.parsed.root;
-  const calls = bootstrapCreateCalls(scope);
+  // The Main's class (its helpers included), or the file of top-level statements.
+  const calls = bootstrapCreateCalls(entry.main?.owner.node ?? entry.file.parsed.root);
   if (calls.length === 0) {
     fail(
       `${entry.file.path}:${entry.line} has a Main that does not start the Lambda runtime client (LambdaBootstrapBuilder.Create). ` +
@@ -335,7 +357,7 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
     usesSerializer = true;
     let creation: SyntaxNode | undefined = serializerArg;
     if (serializerArg.type === 'identifier') {
-      const declarator = declaratorNamed(scope, entry.file, serializerArg.text);
+      const declarator = declaratorNamed(enclosingScope(call), entry.file, serializerArg.text);
       creation = declarator ? initializerOf(declarator) : undefined;
     }
     const typeNode =
@@ -390,7 +412,7 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
       renderJsonContext(
         wanted,
         styleFor(entry.file, namespace, mergeUsings(copied, contextUsings)),
-        camelCase,
+        camelCase || legacyAttributeIsCamelCase(input.files),
       ),
     );
     notes.push(`added ${contextFile}.cs with ${wanted.join(', ') || 'no types yet'}`);

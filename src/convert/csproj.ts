@@ -78,10 +78,7 @@ export function propertyEdits(project: ProjectFile, goals: readonly PropertyGoal
   const additions: string[] = [];
   const removed = new Set<XmlElement>();
   const removeElement = (el: XmlElement): void => {
-    if (removed.has(el)) return;
     removed.add(el);
-    const range = wholeLines(source, el);
-    edits.push(replaceRange(range.start, range.end, ''));
   };
   for (const goal of goals) {
     const found = project.properties(goal.name);
@@ -104,6 +101,17 @@ export function propertyEdits(project: ProjectFile, goals: readonly PropertyGoal
       if (p.conditional && !sameValue(p.value, goal.value) && (p.element.start > setAt || !effective))
         removeElement(p.element);
     }
+  }
+  // A group left with nothing in it goes too (a bare Condition'd group would only puzzle the reader).
+  const emptied = new Set(
+    [...removed]
+      .map((el) => el.parent)
+      .filter((g): g is XmlElement => g !== undefined && g.children.every((c) => removed.has(c))),
+  );
+  for (const el of [...removed, ...emptied]) {
+    if (el.parent && emptied.has(el.parent)) continue;
+    const range = wholeLines(source, el);
+    edits.push(replaceRange(range.start, range.end, ''));
   }
   if (additions.length > 0) edits.push(...appendToMainPropertyGroup(project, additions, removed));
   return edits;

@@ -167,7 +167,7 @@ export function renderJsonContext(types: readonly string[], style: CodeStyle, ca
 
 export function entryPointUsings(implicitUsings: boolean): string[] {
   return [
-    ...(implicitUsings ? [] : ['using System;', 'using System.Threading.Tasks;', 'using System.IO;']),
+    ...(implicitUsings ? [] : ['using System;', 'using System.Threading.Tasks;']),
     'using Amazon.Lambda.Core;',
     'using Amazon.Lambda.RuntimeSupport;',
     `using ${serializerNamespace};`,

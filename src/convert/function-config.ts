@@ -42,10 +42,19 @@ const selfContained = '--self-contained true';
 
 export function toolsDefaultsAfter(tools: ToolsDefaults, target: FunctionTarget): string {
   const { source, root } = tools;
-  const edits: TextEdit[] = [...setMember(source, root, 'function-runtime', JSON.stringify(target.runtime))];
-  if (target.handler !== undefined)
+  // With a "template" the deploy reads the function settings from it: add no function-* keys, update present ones.
+  const viaTemplate = memberValue(root, 'template') !== undefined;
+  const settable = (key: string): boolean => !viaTemplate || memberValue(root, key) !== undefined;
+  const edits: TextEdit[] = [];
+  if (settable('function-runtime'))
+    edits.push(...setMember(source, root, 'function-runtime', JSON.stringify(target.runtime)));
+  if (target.handler !== undefined && settable('function-handler')) {
     edits.push(...setMember(source, root, 'function-handler', JSON.stringify(target.handler)));
-  if (tools.architecture !== undefined || target.architecture !== 'x86_64') {
+  }
+  if (
+    (tools.architecture !== undefined || target.architecture !== 'x86_64') &&
+    settable('function-architecture')
+  ) {
     edits.push(...setMember(source, root, 'function-architecture', JSON.stringify(target.architecture)));
   }
   // The executable carries its runtime: Amazon.Lambda.Tools must publish self-contained.
