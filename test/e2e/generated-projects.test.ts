@@ -80,6 +80,9 @@ const variants: Variant[] = [
   },
 ];
 
+/** Events go as JSON text: the emulator sends strings as raw bytes, like a caller's payload. */
+const asJson = (value: unknown): string => JSON.stringify(value);
+
 const bin = join(import.meta.dirname, '../../src/cli/main.ts');
 const machineSkip = missingTools();
 
@@ -105,7 +108,7 @@ for (const variant of variants) {
       const args = Object.entries(variant.options).flatMap(([k, v]) => [`--${k}`, v]);
       const scaffold = await run(
         process.execPath,
-        ['--import', 'tsx', bin, 'new', name, '--yes', '--skip-install', ...args],
+        ['--import', import.meta.resolve('tsx'), bin, 'new', name, '--yes', '--skip-install', ...args],
         parent,
       );
       assert.equal(scaffold.status, 0, scaffold.output);
@@ -178,11 +181,11 @@ for (const variant of variants) {
           timeoutSeconds: 30,
           memoryMb: 512,
         });
-        const cold = await emulator.invoke(template?.sampleEvent);
+        const cold = await emulator.invoke(asJson(template?.sampleEvent));
         assert.equal(cold.outcome, 'success', cold.payload);
         assert.deepEqual(JSON.parse(cold.payload), template?.expectedResponse);
         assert.ok(cold.coldStart && (cold.initDurationMs ?? 0) > 0);
-        const warm = await emulator.invoke(template?.sampleEvent);
+        const warm = await emulator.invoke(asJson(template?.sampleEvent));
         assert.equal(warm.coldStart, false);
         assert.equal(warm.pid, cold.pid);
         assert.deepEqual(JSON.parse(warm.payload), template?.expectedResponse);
@@ -196,7 +199,7 @@ for (const variant of variants) {
         it('returns a handler exception as an error payload naming its type, and serves the next event', async (t) => {
           if (skipUnpublished(t)) return;
           emulator ??= await startRuntimeApi({ executable, output: 'capture', timeoutSeconds: 30 });
-          const result = await emulator.invoke(failing.event);
+          const result = await emulator.invoke(asJson(failing.event));
           assert.equal(result.outcome, 'function-error', result.payload);
           const body = JSON.parse(result.payload) as {
             errorType: string;
@@ -206,7 +209,7 @@ for (const variant of variants) {
           assert.match(body.errorType, failing.errorType);
           assert.equal(typeof body.errorMessage, 'string');
           assert.ok(Array.isArray(body.stackTrace));
-          const next = await emulator.invoke(template?.sampleEvent);
+          const next = await emulator.invoke(asJson(template?.sampleEvent));
           assert.equal(next.outcome, 'success', next.payload);
           assert.equal(next.coldStart, false, 'the same process serves the next event');
         });
@@ -221,7 +224,7 @@ for (const variant of variants) {
           env: { E2E_FAIL_INIT: '1' },
         });
         try {
-          const result = await failing.invoke(template?.sampleEvent);
+          const result = await failing.invoke(asJson(template?.sampleEvent));
           assert.equal(result.outcome, 'init-error', result.payload);
           assert.equal(result.statusCode, 502);
           assert.match(result.payload, /InvalidOperationException|TypeInitializationException/);

@@ -13,13 +13,17 @@ namespace ${namespace};
 
 public partial class Function
 {
-    static Function()
-    {
-        if (Environment.GetEnvironmentVariable("E2E_FAIL_INIT") == "1")
-        {
-            throw new InvalidOperationException("init failure requested by E2E_FAIL_INIT");
-        }
-    }
+    // A property initializer runs inside the instance constructor, that is in the init phase. (A static
+    // constructor would not do: it runs before Main, which is a static method of this class.)
+    internal bool E2eInitProbe { get; } = InitProbe.ThrowIfAsked();
+}
+
+internal static class InitProbe
+{
+    internal static bool ThrowIfAsked() =>
+        Environment.GetEnvironmentVariable("E2E_FAIL_INIT") != "1"
+            ? true
+            : throw new InvalidOperationException("init failure requested by E2E_FAIL_INIT");
 }
 
 internal static class ReflectionProbe
