@@ -9,6 +9,15 @@ export interface RuntimeClient {
   readonly packages: readonly PackageRef[];
   /** Namespace that provides ILambdaContext to the handler; `{ns}` is the project namespace. */
   readonly contextNamespace: string;
+  /** Namespaces Function.cs imports for `Main`, besides the context namespace. */
+  readonly mainUsings: readonly string[];
+  /** NuGet packages the test project adds to the common test packages. */
+  readonly testPackages: readonly PackageRef[];
+  /** The ILambdaContext implementation the generated tests construct, and its namespace (absent: the context namespace). */
+  readonly testContextType: string;
+  readonly testContextNamespace?: string;
+  /** MSBuild TrimMode of the function project. */
+  readonly trimMode: 'full' | 'partial';
 }
 
 export const clients: readonly RuntimeClient[] = [
@@ -24,12 +33,24 @@ export const clients: readonly RuntimeClient[] = [
       },
     ],
     contextNamespace: 'Amazon.Lambda.Core',
+    mainUsings: ['Amazon.Lambda.RuntimeSupport', 'Amazon.Lambda.Serialization.SystemTextJson'],
+    testPackages: [
+      { id: 'Amazon.Lambda.TestUtilities', version: nugetVersions['Amazon.Lambda.TestUtilities'] },
+    ],
+    testContextType: 'TestLambdaContext',
+    testContextNamespace: 'Amazon.Lambda.TestUtilities',
+    // As AWS's NativeAOT blueprint: the Amazon.Lambda libraries are not all trim-safe.
+    trimMode: 'partial',
   },
   {
     id: 'minimal',
     description: 'a built-in zero-dependency Runtime API client (src/<Name>/Runtime)',
     packages: [],
     contextNamespace: '{ns}.Runtime',
+    mainUsings: [],
+    testPackages: [],
+    testContextType: 'LambdaContext',
+    trimMode: 'full',
   },
 ];
 

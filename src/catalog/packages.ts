@@ -9,6 +9,7 @@ export const nugetVersions = {
   'Amazon.Lambda.RuntimeSupport': '2.1.2',
   'Amazon.Lambda.Core': '3.2.0',
   'Amazon.Lambda.Serialization.SystemTextJson': '3.0.0',
+  'Amazon.Lambda.TestUtilities': '4.2.0',
   // Test project: the versions the .NET machines carry offline (/opt/nuget/packages) and NuGet serves.
   'Microsoft.NET.Test.Sdk': '18.0.1',
   xunit: '2.9.3',
