@@ -180,6 +180,9 @@ export function addItems(project: ProjectFile, sameKind: string, lines: readonly
   const last = root.children.at(-1);
   const indent = last ? indentAt(source, last.start) : unit;
   const body = lines.map((l) => `${indent}${unit}${l}${eol}`).join('');
-  const text = `${eol}${eol}${indent}<ItemGroup>${eol}${body}${indent}</ItemGroup>`;
+  // Separate the new group the way the file separates its top-level elements (blank line or not).
+  const previous = root.children.at(-2);
+  const spaced = previous && last ? /\n[ \t]*\r?\n/.test(source.slice(previous.end, last.start)) : true;
+  const text = `${spaced ? eol : ''}${eol}${indent}<ItemGroup>${eol}${body}${indent}</ItemGroup>`;
   return [insertAt(last ? last.end : root.openEnd, text)];
 }

@@ -1,0 +1,81 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { ConvertOptions } from '../../src/convert/index.js';
+
+/** Shared by the convert tests: the fixture cases, copies of them, whole-tree snapshots, and a captured CLI run. */
+export const fixturesRoot = join(import.meta.dirname, '../fixtures/convert');
+
+export interface FixtureCase {
+  readonly shape: string;
+  /** What the user passes to convert, relative to the fixture root. */
+  readonly target: string;
+  readonly options: ConvertOptions;
+}
+
+export const cases: readonly FixtureCase[] = [
+  { shape: 'empty-function', target: 'src/EmptyFunction', options: {} },
+  { shape: 'sam-multi', target: 'src/HelloWorld', options: {} },
+  { shape: 'serverless-json', target: '.', options: { architecture: 'arm64' } },
+  {
+    shape: 'custom-runtime',
+    target: '.',
+    options: { jsonTypes: 'List<OrderLine>', reflectionTypes: 'OrderIntake.Models.OrderLine' },
+  },
+  { shape: 'solution-props', target: '.', options: {} },
+];
+
+export function tempDir(prefix = 'aot-convert-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh copy of a fixture's input/ folder. */
+export function copyFixture(shape: string): string {
+  const dir = tempDir(`aot-convert-${shape}-`);
+  cpSync(join(fixturesRoot, shape, 'input'), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file below `root` with its bytes (as latin1, so the comparison is byte for byte), .git left out. */
+export function snapshot(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir).sort()) {
+      if (entry === '.git') continue;
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'latin1'));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Runs a CLI command function with stdout/stderr captured. */
+export async function captureOutput(
+  run: () => Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const write = process.stdout.write.bind(process.stdout);
+  const log = console.log;
+  const error = console.error;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  console.log = (...args: unknown[]) => {
+    stdout += `${args.join(' ')}\n`;
+  };
+  console.error = (...args: unknown[]) => {
+    stderr += `${args.join(' ')}\n`;
+  };
+  try {
+    const code = await run();
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = write;
+    console.log = log;
+    console.error = error;
+  }
+}
