@@ -375,7 +375,6 @@ export class Emulator {
     const active = this.active;
     if (!active || active.invocation !== invocation) return;
     active.deliveredAt = performance.now();
-    active.instance.memory.sample();
     this.logStart(active);
   }
 
@@ -450,7 +449,7 @@ export class Emulator {
     this.logStart(active);
     this.emit(active.lines, timeoutLine(active.invocation.requestId, this.timeoutSeconds));
     await this.retire(active.instance);
-    this.finish(active, {
+    await this.finish(active, {
       outcome: 'timeout',
       statusCode: 200,
       payload: timeoutMessage(this.timeoutSeconds),
@@ -462,13 +461,15 @@ export class Emulator {
   private settle(active: Active, ending: Ending): void {
     if (active.settled) return;
     active.settled = true;
-    this.finish(active, ending);
+    void this.finish(active, ending);
   }
 
-  private finish(active: Active, ending: Ending): void {
+  private async finish(active: Active, ending: Ending): Promise<void> {
     clearTimeout(active.timer);
     if (this.active === active) this.active = undefined;
     const endedAt = ending.endedAt ?? performance.now();
+    // The runtime wrote its logs before it answered; one turn of the loop lets those pipe reads land here.
+    if (this.options.output === 'capture') await new Promise((resolveTurn) => setImmediate(resolveTurn));
     const instance = active.instance;
     const peakBytes = instance.memory.sample(); // VmHWM is a high-water mark: a sample now covers the invocation
     this.logStart(active);

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 /**
  * Peak resident memory of a process tree, read from /proc. Each process's VmHWM is its own high-water mark,
@@ -25,12 +25,8 @@ export class ProcessTreeMemory {
 
 /** VmHWM of one process in bytes; 0 once it is gone (or is a zombie, which has no memory). */
 export function readPeakRssBytes(pid: number): number {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'latin1');
-  } catch {
-    return 0;
-  }
+  const status = readProcFile(`/proc/${pid}/status`);
+  if (status === undefined) return 0;
   const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
   return match ? Number(match[1]) * 1024 : 0;
 }
@@ -38,7 +34,7 @@ export function readPeakRssBytes(pid: number): number {
 /** The root and all its descendants that are alive now. */
 export function processTree(rootPid: number): number[] {
   const tree = [rootPid];
-  const children = childrenReader();
+  const children = childrenReader(rootPid);
   for (let i = 0; i < tree.length; i++) tree.push(...children(tree[i] as number));
   return tree;
 }
@@ -51,7 +47,7 @@ let supportsChildrenFiles: boolean | undefined;
  * /proc/<pid>/task/<tid>/children is cheap but needs CONFIG_PROC_CHILDREN, which some kernels (Firecracker
  * guests among them) leave out; without it, one scan of /proc/<pid>/stat gives every parent link.
  */
-function childrenReader(): ChildrenOf {
+function childrenReader(rootPid: number): ChildrenOf {
   if (supportsChildrenFiles === undefined) {
     try {
       readFileSync(`/proc/self/task/${process.pid}/children`);
@@ -61,7 +57,7 @@ function childrenReader(): ChildrenOf {
     }
   }
   if (supportsChildrenFiles) return childrenFromTaskFiles;
-  const byParent = parentLinks();
+  const byParent = parentLinks(rootPid);
   return (pid) => byParent.get(pid) ?? [];
 }
 
@@ -84,11 +80,15 @@ function childrenFromTaskFiles(pid: number): number[] {
   return result;
 }
 
-function parentLinks(): Map<number, number[]> {
+function parentLinks(rootPid: number): Map<number, number[]> {
+  // Pids are handed out in increasing order until they wrap at pid_max; while the last one handed out is
+  // still above the root's, every descendant has a higher pid than the root, and the rest need no reading.
+  const lastPid = Number(readProcFile('/proc/sys/kernel/ns_last_pid'));
+  const lowest = Number.isInteger(lastPid) && lastPid >= rootPid ? rootPid : 0;
   const byParent = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= lowest) continue;
     const parent = readParentPid(pid);
     if (parent === undefined) continue;
     const siblings = byParent.get(parent);
@@ -98,15 +98,31 @@ function parentLinks(): Map<number, number[]> {
   return byParent;
 }
 
-/** Field 4 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses, so parse after the last `)`. */
-export function readParentPid(pid: number): number | undefined {
-  let stat: string;
+/** One buffer for all the small /proc reads: a scan touches every process, so allocation per read adds up. */
+const procBuffer = Buffer.alloc(4096);
+
+export function readProcFile(path: string): string | undefined {
+  let fd: number;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  try {
+    const length = readSync(fd, procBuffer, 0, procBuffer.length, 0);
+    return procBuffer.toString('latin1', 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Field 4 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses, so parse after the last `)`. */
+export function readParentPid(pid: number): number | undefined {
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 2);
   const parent = Number(fields[1]);
   return Number.isInteger(parent) ? parent : undefined;
 }

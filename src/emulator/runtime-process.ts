@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { wouldFailExecFormat } from './exec-format.js';
 
 /** Where the runtime's stdout and stderr go. `stderr` sends both to ours, keeping our stdout for payloads. */
 export type OutputMode = 'inherit' | 'stderr' | 'capture' | 'ignore';
@@ -60,6 +61,9 @@ export class RuntimeProcess {
   static start(spec: RuntimeProcessSpec): Promise<RuntimeProcess> {
     const [command, ...args] = spec.argv;
     if (!command) return Promise.reject(new Error('empty command'));
+    if (command.includes('/') && wouldFailExecFormat(command)) {
+      return Promise.reject(new SpawnError(command, 'ENOEXEC', new Error('exec format error')));
+    }
     const spawnedAt = performance.now();
     const child = spawn(command, args, {
       cwd: spec.cwd,
