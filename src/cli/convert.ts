@@ -52,7 +52,22 @@ export function convertHelp(): string {
   ].join('\n');
 }
 
+/** Where the command writes; tests pass their own (the test runner owns process.stdout). */
+export interface ConvertIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: ConvertIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
 export async function convertCommand(argv: string[]): Promise<number> {
+  return runConvertCli(argv, processIo);
+}
+
+export async function runConvertCli(argv: string[], io: ConvertIo): Promise<number> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries([
     ...sharedSettings.map((key) => [settingByKey(key).flag, { type: 'string' as const }]),
     ['handler', { type: 'string' as const }],
@@ -65,19 +80,17 @@ export async function convertCommand(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    console.error(`aot-lambda convert: ${(error as Error).message}\n\n${convertHelp()}`);
+    io.err(`aot-lambda convert: ${(error as Error).message}\n\n${convertHelp()}\n`);
     return 2;
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const positionals = parsed.positionals;
   if (values.help) {
-    console.log(convertHelp());
+    io.out(`${convertHelp()}\n`);
     return 0;
   }
   if (positionals.length > 1) {
-    console.error(
-      `aot-lambda convert: one path expected, got ${positionals.length}: ${positionals.join(' ')}`,
-    );
+    io.err(`aot-lambda convert: one path expected, got ${positionals.length}: ${positionals.join(' ')}\n`);
     return 2;
   }
   const text = (flag: string): string | undefined => values[flag] as string | undefined;
@@ -92,12 +105,12 @@ export async function convertCommand(argv: string[]): Promise<number> {
       dryRun: values['dry-run'] === true,
       force: values.force === true,
     });
-    if (outcome.status === 'dry-run') process.stdout.write(outcome.diff);
-    process.stdout.write(outcome.report);
+    if (outcome.status === 'dry-run') io.out(outcome.diff);
+    io.out(outcome.report);
     return 0;
   } catch (error) {
     if (error instanceof ConvertError) {
-      console.error(`aot-lambda convert: error: ${error.message}`);
+      io.err(`aot-lambda convert: error: ${error.message}\n`);
       return 1;
     }
     throw error;

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { runConvertCli } from '../../src/cli/convert.js';
 import type { ConvertOptions } from '../../src/convert/index.js';
 
 /** Shared by the convert tests: the fixture cases, copies of them, whole-tree snapshots, and a captured CLI run. */
@@ -51,31 +52,10 @@ export function snapshot(root: string): Map<string, string> {
   return out;
 }
 
-/** Runs a CLI command function with stdout/stderr captured. */
-export async function captureOutput(
-  run: () => Promise<number>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `aot-lambda convert` with its output captured. */
+export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  const error = console.error;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  console.log = (...args: unknown[]) => {
-    stdout += `${args.join(' ')}\n`;
-  };
-  console.error = (...args: unknown[]) => {
-    stderr += `${args.join(' ')}\n`;
-  };
-  try {
-    const code = await run();
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    console.error = error;
-  }
+  const code = await runConvertCli(argv, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }
