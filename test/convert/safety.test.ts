@@ -34,8 +34,8 @@ describe('convert: dry run', () => {
       assert.match(stdout, new RegExp(`^--- a/${file.replace('.', '\\.')}$`, 'm'));
     }
     assert.match(stdout, /^--- \/dev\/null\n\+\+\+ b\/Program\.cs$/m);
-    assert.match(stdout, /^-    <PublishReadyToRun>true<\/PublishReadyToRun>$/m);
-    assert.match(stdout, /^\+    <PublishAot>true<\/PublishAot>$/m);
+    assert.match(stdout, /^- {4}<PublishReadyToRun>true<\/PublishReadyToRun>$/m);
+    assert.match(stdout, /^\+ {4}<PublishAot>true<\/PublishAot>$/m);
     assert.match(stdout, /^@@ -\d+,\d+ \+\d+,\d+ @@/m);
     assert.match(stdout, /Would convert/);
   });
