@@ -48,7 +48,7 @@ describe('csproj splices', () => {
       '<Project Sdk="Microsoft.NET.Sdk">\r\n  <PropertyGroup>\r\n    <TargetFramework>net8.0</TargetFramework>\r\n  </PropertyGroup>\r\n</Project>\r\n';
     const after = edit(before, [{ name: 'StripSymbols', value: 'true' }]);
     assert.equal(after.replace(/\r\n/g, ''), after.replace(/\r\n/g, '').replace(/\n/g, ''));
-    assert.match(after, /<\/TargetFramework>\r\n    <StripSymbols>true<\/StripSymbols>\r\n/);
+    assert.match(after, /<\/TargetFramework>\r\n {4}<StripSymbols>true<\/StripSymbols>\r\n/);
   });
 
   it('opens a PropertyGroup when the project has only conditional ones', () => {
@@ -57,7 +57,7 @@ describe('csproj splices', () => {
     const after = edit(before, [{ name: 'PublishAot', value: 'true' }]);
     assert.match(
       after,
-      /^<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <PublishAot>true<\/PublishAot>\n  <\/PropertyGroup>\n  <PropertyGroup Condition/,
+      /^<Project Sdk="Microsoft.NET.Sdk">\n {2}<PropertyGroup>\n {4}<PublishAot>true<\/PublishAot>\n {2}<\/PropertyGroup>\n {2}<PropertyGroup Condition/,
     );
   });
 
@@ -88,7 +88,7 @@ describe('csproj splices', () => {
     );
     assert.match(
       after,
-      /<PackageReference Include="A" Version="1" \/>\n    <PackageReference Include="B" Version="2" \/>\n  <\/ItemGroup>\n<\/Project>/,
+      /<PackageReference Include="A" Version="1" \/>\n {4}<PackageReference Include="B" Version="2" \/>\n {2}<\/ItemGroup>\n<\/Project>/,
     );
   });
 });
