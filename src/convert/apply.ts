@@ -1,13 +1,4 @@
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  existsSync,
-  statSync,
-  chmodSync,
-} from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FileChange } from './plan.js';
 
@@ -56,9 +47,4 @@ export function applyChanges(changes: readonly FileChange[], hooks: ApplyHooks =
     throw error;
   }
   for (const { backup, hadOriginal } of committed) if (hadOriginal) rmSync(backup, { force: true });
-}
-
-/** Reads a file as it is now, for tests and the dirty check. */
-export function currentText(path: string): string | undefined {
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }

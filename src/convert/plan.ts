@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { clients, defaultClient } from '../catalog/clients.js';
+import { defaultClient } from '../catalog/clients.js';
 import { nugetVersions } from '../catalog/packages.js';
 import { runtimes } from '../catalog/runtimes.js';
 import { parseTypeList, TypeNameError } from '../csharp/type-names.js';
@@ -10,7 +10,7 @@ import { addItems, propertyEdits, readProjectFile, type PropertyGoal, type Proje
 import { planCSharp } from './csharp-plan.js';
 import { loadSource } from './csharp-source.js';
 import { findProject, findTemplates, inheritedProperties, projectSources } from './discover.js';
-import { ConvertError, fail } from './errors.js';
+import { fail } from './errors.js';
 import {
   readTemplate,
   readToolsDefaults,
@@ -82,7 +82,7 @@ function olderThan(version: string, minimum: string): boolean {
 /** SourceGeneratorLambdaJsonSerializer first shipped in this version of the package. */
 const sourceGeneratorSince = '2.2.0';
 
-function buildConvertSpec(options: ConvertOptions, settings: Record<string, string>): ProjectSpec {
+function buildConvertSpec(settings: Record<string, string>): ProjectSpec {
   try {
     return buildSpec(completeSettings(settings));
   } catch (error) {
@@ -136,7 +136,7 @@ export async function planConversion(target: string, options: ConvertOptions): P
     /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(assemblyName) && assemblyName !== 'bootstrap'
       ? assemblyName
       : 'Function';
-  const spec = buildConvertSpec(options, {
+  const spec = buildConvertSpec({
     name: specName,
     framework: framework.tfm,
     runtime: runtimeId,
@@ -309,5 +309,3 @@ function projectEdits(
   }
   return applyEdits(project.doc.source, edits);
 }
-
-export { ConvertError, clients };
