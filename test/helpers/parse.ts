@@ -5,6 +5,11 @@ import { parse as parseYamlText, type Tags } from 'yaml';
 export function parseXml(text: string): Record<string, unknown> {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new Error(`invalid XML: ${valid.err.msg} (line ${valid.err.line})`);
+  // fast-xml-parser's validator lets this through; XML 1.0 and ILC's reader do not.
+  for (const comment of text.matchAll(/<!--([\s\S]*?)-->/g)) {
+    if (comment[1]?.includes('--') || comment[1]?.endsWith('-'))
+      throw new Error(`invalid XML: '--' inside a comment: ${comment[0]}`);
+  }
   return new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
