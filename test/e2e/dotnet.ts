@@ -71,7 +71,7 @@ export function workDir(prefix: string): string {
 export function unavailablePackages(output: string): string[] {
   return [
     ...new Set(
-      [...output.matchAll(/NU110[12]: Unable to find package ([\w.]+)/g)].map((m) => m[1] as string),
+      [...output.matchAll(/NU110[12]: Unable to find package ([\w.-]+?)\.? /g)].map((m) => m[1] as string),
     ),
   ];
 }

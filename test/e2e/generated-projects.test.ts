@@ -56,17 +56,19 @@ const variants: Variant[] = [
     reflectionProbe: true,
   },
   {
-    id: 'http-api / minimal / net10.0 / dotnet10',
-    options: { template: 'http-api', client: 'minimal', framework: 'net10.0', runtime: 'dotnet10' },
+    id: 'http-api / minimal / net9.0 / dotnet10',
+    options: { template: 'http-api', client: 'minimal', framework: 'net9.0', runtime: 'dotnet10' },
     publish: true,
     failingEvent: { event: [1, 2, 3], errorType: /JsonException/ },
   },
   {
-    id: 'hello / minimal / net9.0 / dotnet8 / arm64',
+    // Built and tested only: an arm64 executable cannot run on this x86_64 machine. (net10.0: the NuGet
+    // mirror here serves the linux-arm64 packs of .NET 10 but not the 9.0 patch this SDK asks for.)
+    id: 'hello / minimal / net10.0 / dotnet8 / arm64',
     options: {
       template: 'hello',
       client: 'minimal',
-      framework: 'net9.0',
+      framework: 'net10.0',
       runtime: 'dotnet8',
       architecture: 'arm64',
     },
