@@ -13,6 +13,12 @@ const sharedSettings: readonly SettingKey[] = [
   'reflectionTypes',
 ];
 
+/** Where convert's default differs from new's: it starts from what the project already has. */
+const convertDefaults: Partial<Record<SettingKey, string>> = {
+  runtime: ' (default provided.al2023; an already-native project keeps its runtime)',
+  architecture: " (default: the project's current architecture, else x86_64)",
+};
+
 const ownOptions = [
   {
     flag: 'handler',
@@ -30,7 +36,7 @@ export function convertHelp(): string {
     ...sharedSettings.map((key): [string, string] => {
       const s = settingByKey(key);
       const values = s.choices ? s.choices.map((c) => c.value).join('|') : s.example;
-      const dflt = s.default ? ` (default ${s.default})` : '';
+      const dflt = convertDefaults[key] ?? (s.default ? ` (default ${s.default})` : '');
       return [`--${s.flag} ${values}`, `${s.description}${dflt}`];
     }),
     ...ownOptions.map((o): [string, string] => [
