@@ -188,6 +188,8 @@ export class Emulator {
       onDelivered: (invocation) => this.onDelivered(invocation),
       onOutcome: (invocation, outcome) => this.onOutcome(invocation, outcome),
       onInitError: (body, errorType) => this.onInitError(body, errorType),
+      // The process exits right after reporting: sample it while it is still there.
+      onInitErrorArriving: () => this.instance?.memory.sample(),
     });
   }
 

@@ -25,10 +25,12 @@ export type RuntimeOutcome =
 export interface RuntimeApiListener {
   /** A GET /next arrived; the first one of a runtime process marks the end of its init. */
   onNext(): void;
-  /** The event was written to the runtime: the invocation's Duration starts here. */
+  /** The event is being written to the runtime: the invocation's Duration starts here. */
   onDelivered(invocation: Invocation): void;
   onOutcome(invocation: Invocation, outcome: RuntimeOutcome): void;
   onInitError(body: Buffer, errorType: string): void;
+  /** An /init/error request arrived: the runtime is about to exit, last chance to look at it. */
+  onInitErrorArriving?(): void;
 }
 
 /**
@@ -145,9 +147,10 @@ export class RuntimeApiServer {
     if (invocation.cognitoIdentity !== undefined)
       headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
     if (invocation.tenantId !== undefined) headers['Lambda-Runtime-Aws-Tenant-Id'] = invocation.tenantId;
+    // Announce first: START must be written before the runtime can log anything about this event.
+    this.listener.onDelivered(invocation);
     res.writeHead(200, headers);
     res.end(invocation.event);
-    this.listener.onDelivered(invocation);
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
@@ -271,6 +274,7 @@ export class RuntimeApiServer {
   private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.state !== 'Started') return forbidden(res, this.state, 'InitError');
     this.state = 'InitError';
+    this.listener.onInitErrorArriving?.();
     const generation = this.generation;
     const errorType = validateErrorType(header(req, Header.functionErrorType));
     const { body, aborted } = await readBody(req);

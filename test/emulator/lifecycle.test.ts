@@ -40,7 +40,7 @@ describe('runtime process lifecycle', () => {
       assert.equal(result.errorType, 'Sandbox.Timedout');
       assert.equal(result.payload, 'Task timed out after 1.00 seconds');
       const elapsed = result.endedAtMs - result.startedAtMs;
-      assert.ok(elapsed >= 1000 && elapsed < 5000, `ended after ${elapsed} ms`);
+      assert.ok(elapsed >= 990 && elapsed < 5000, `ended after ${elapsed} ms`);
       assert.ok(result.durationMs > 0 && result.durationMs <= elapsed, `duration ${result.durationMs}`);
       assert.equal(isAlive(pid), false, 'runtime killed');
       assert.equal(isAlive(childPid), false, 'its child killed with the group');
@@ -131,6 +131,7 @@ describe('runtime process lifecycle', () => {
         stackTrace: ['at init'],
       });
       assert.match(first.lines.at(-1) ?? '', /\tStatus: error\tError Type: Runtime\.ConfigMissing$/);
+      assert.ok(first.maxMemoryUsedMb > 0, 'sampled before the runtime exited');
 
       const second = await emulator.invoke({});
       assert.equal(second.outcome, 'init-error');
@@ -225,13 +226,22 @@ describe('runtime process lifecycle', () => {
     }
   });
 
-  it('passes the runtime output through to the capture, per invocation', async () => {
-    const emulator = await startScripted();
+  it('passes the runtime output through to the capture, per invocation, after START', async () => {
+    const sequence: string[] = [];
+    const emulator = await startScripted({
+      log: (line) => sequence.push(line.split(' ')[0] as string),
+      onOutput: (chunk) => sequence.push(...chunk.toString().trim().split('\n')),
+    });
     try {
       await emulator.invoke({});
+      sequence.length = 0;
       const result = await emulator.invoke({ action: 'log', text: 'hello' });
       assert.match(result.logs ?? '', /stdout says hello/);
       assert.match(result.logs ?? '', /stderr says hello/);
+      // As on Lambda: START, then what the function logs, then END and REPORT.
+      assert.equal(sequence[0], 'START');
+      assert.deepEqual(sequence.slice(-2), ['END', 'REPORT']);
+      assert.deepEqual(sequence.slice(1, -2).sort(), ['stderr says hello', 'stdout says hello']);
       const quiet = await emulator.invoke({});
       assert.equal(quiet.logs, '');
     } finally {
