@@ -1,0 +1,280 @@
+/**
+ * The variant comparison behind `npm run bench`: hello and typed, built-in client (RuntimeSupport is tried
+ * and reported as not measured when its packages cannot be restored), each as NativeAOT, JIT and ReadyToRun.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { functionTemplates } from '../src/catalog/templates.js';
+import type { BenchOptions } from './args.js';
+import { build, scaffold, type Built } from './build.js';
+import { barChart, type Bar } from './chart.js';
+import { LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
+import { measureCold, measureWarm, type Target } from './measure.js';
+import { modeSpecs, type Mode } from './modes.js';
+import {
+  MiB,
+  mib,
+  ratio,
+  spread,
+  summarizeCold,
+  summarizeWarm,
+  type BuildInfo,
+  type ColdSummary,
+  type Conditions,
+  type Sizes,
+  type WarmSummary,
+} from './results.js';
+import { measureSizes } from './sizes.js';
+
+export interface VariantResult {
+  id: string;
+  template: string;
+  client: string;
+  mode: Mode;
+  label: string;
+  status: 'measured' | 'not measured';
+  reason?: string;
+  build?: BuildInfo;
+  sizes?: Sizes;
+  cold?: ColdSummary;
+  warm?: WarmSummary;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface Comparison {
+  conditions: Conditions;
+  variants: VariantResult[];
+  targets: TargetCheck[];
+}
+
+const clients = ['minimal', 'runtime-support'] as const;
+
+export async function runComparison(options: BenchOptions, command: string): Promise<Comparison> {
+  const log = (line: string) => console.error(`[bench] ${line}`);
+  const templates = options.only.length > 0 ? options.only : ['hello', 'typed'];
+  const variants: VariantResult[] = [];
+  const built = new Map<string, Built>();
+
+  for (const template of templates) {
+    for (const client of clients) {
+      log(`scaffolding ${template} / ${client}`);
+      const project = await scaffold(template, client);
+      let skip: string | undefined;
+      for (const mode of modeSpecs) {
+        const id = `${template}/${client}/${mode.id}`;
+        const base = { id, template, client, mode: mode.id, label: mode.label };
+        if (skip) {
+          variants.push({ ...base, status: 'not measured', reason: skip });
+          continue;
+        }
+        log(`publishing ${id}`);
+        const result = await build({
+          project,
+          mode: mode.id,
+          id: id.replaceAll('/', '-'),
+          rebuild: options.rebuild,
+        });
+        if (result.status === 'not measured') {
+          log(`${id}: not measured: ${result.reason}`);
+          skip = result.reason; // the same restore would fail for the other modes
+          variants.push({ ...base, status: 'not measured', reason: result.reason });
+          continue;
+        }
+        log(
+          `${id}: ${result.cached ? 'cached build' : `published in ${result.publishSeconds.toFixed(0)} s`}`,
+        );
+        built.set(id, result);
+        variants.push({
+          ...base,
+          status: 'measured',
+          build: {
+            command: result.command,
+            publishSeconds: result.publishSeconds,
+            cached: result.cached,
+            checks: result.checks,
+            warnings: result.warnings,
+          },
+          sizes: measureSizes(mode.id, result.outDir, result.executable),
+        });
+      }
+    }
+  }
+
+  const targets: Target[] = variants
+    .filter((v) => v.status === 'measured')
+    .map((v) => {
+      const template = functionTemplates.find((t) => t.id === v.template);
+      return {
+        id: v.id,
+        executable: (built.get(v.id) as Built).executable,
+        event: JSON.stringify(template?.sampleEvent),
+        expected: template?.expectedResponse,
+      };
+    });
+
+  const quiet = await waitForQuiet(options.maxLoad, options.waitMinutes, log);
+  log(`measuring ${targets.length} variants at load ${quiet.load.toFixed(2)}`);
+  const sampler = new LoadSampler();
+  const settings = { memoryMb: options.memoryMb, log };
+  const cold = await measureCold(targets, options.cold, settings);
+  const warm = await measureWarm(targets, options.warm, settings);
+  const during = sampler.stop();
+  for (const v of variants) {
+    const c = cold.get(v.id);
+    const w = warm.get(v.id);
+    if (c) v.cold = summarizeCold(c);
+    if (w) v.warm = summarizeWarm(w);
+  }
+
+  const conditions: Conditions = {
+    date: new Date().toISOString(),
+    command,
+    machine: await machineInfo(),
+    load: { atStart: quiet.load, waitedSeconds: Math.round(quiet.waitedSeconds), during },
+    memoryMb: options.memoryMb,
+    coldRounds: options.cold,
+    warmInvocations: options.warm,
+    order: 'interleaved, rotated each round (A B C, B C A, ...); one discarded cold start per variant first',
+  };
+  const comparison = { conditions, variants, targets: checkTargets(variants) };
+  writeComparison(options.outDir, comparison);
+  log(`load now ${loadAverage()[0].toFixed(2)}; results in ${options.outDir}`);
+  return comparison;
+}
+
+/** The issue's targets, each as a ratio to JIT measured in the same run (or an absolute size). */
+export function checkTargets(variants: readonly VariantResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const find = (template: string, mode: Mode) =>
+    variants.find((v) => v.template === template && v.client === 'minimal' && v.mode === mode && v.cold);
+  for (const template of ['hello', 'typed']) {
+    const aot = find(template, 'aot');
+    const jit = find(template, 'jit');
+    if (!aot?.cold || !jit?.cold) continue;
+    const cold = aot.cold.coldStartMs.median / jit.cold.coldStartMs.median;
+    const rss = aot.cold.peakRssMb.median / jit.cold.peakRssMb.median;
+    checks.push(
+      {
+        target: `${template}: NativeAOT cold start <= 0.12 x JIT`,
+        measured: `${cold.toFixed(3)}x (${aot.cold.coldStartMs.median.toFixed(1)} / ${jit.cold.coldStartMs.median.toFixed(1)} ms)`,
+        met: cold <= 0.12,
+      },
+      {
+        target: `${template}: NativeAOT peak RSS <= 0.35 x JIT`,
+        measured: `${rss.toFixed(3)}x (${aot.cold.peakRssMb.median.toFixed(1)} / ${jit.cold.peakRssMb.median.toFixed(1)} MiB)`,
+        met: rss <= 0.35,
+      },
+    );
+  }
+  const hello = variants.find((v) => v.template === 'hello' && v.client === 'minimal' && v.mode === 'aot');
+  if (hello?.sizes) {
+    checks.push(
+      {
+        target: 'hello, built-in client: executable <= 5 MB stripped',
+        measured: `${hello.sizes.executableBytes.toLocaleString('en-US')} bytes (${mib(hello.sizes.executableBytes)})`,
+        met: hello.sizes.executableBytes <= 5 * MiB,
+      },
+      {
+        target: 'hello, built-in client: zip <= 2.5 MB',
+        measured: `${hello.sizes.zipBytes.toLocaleString('en-US')} bytes (${mib(hello.sizes.zipBytes)})`,
+        met: hello.sizes.zipBytes <= 2.5 * MiB,
+      },
+    );
+  }
+  return checks;
+}
+
+const colors: Record<Mode, string> = { aot: '#2b7bba', jit: '#d1495b', r2r: '#edae49' };
+
+function writeComparison(outDir: string, comparison: Comparison): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+  writeFileSync(join(outDir, 'results.md'), comparisonMarkdown(comparison));
+  const bars: Bar[] = comparison.variants
+    .filter((v) => v.cold)
+    .map((v) => {
+      const c = v.cold as ColdSummary;
+      return {
+        group: `${v.template} (${v.client})`,
+        label: v.label,
+        median: c.coldStartMs.median,
+        p10: c.coldStartMs.p10,
+        p90: c.coldStartMs.p90,
+        init: c.initMs.median,
+        color: colors[v.mode],
+      };
+    });
+  const { conditions } = comparison;
+  writeFileSync(
+    join(outDir, 'cold-start.svg'),
+    barChart(
+      'Cold start per variant (spawn to first response, median)',
+      `${conditions.coldRounds} cold starts each, interleaved; ${conditions.machine.cores} cores, load ${conditions.load.during.mean.toFixed(2)}; .NET ${conditions.machine.dotnetRuntime}`,
+      bars,
+    ),
+  );
+}
+
+export function comparisonMarkdown(comparison: Comparison): string {
+  const { conditions: c, variants } = comparison;
+  const lines: string[] = [];
+  lines.push(
+    '# Benchmark: NativeAOT vs JIT vs ReadyToRun',
+    '',
+    `${c.date.slice(0, 10)} · \`${c.command}\` · ${c.machine.cores} × ${c.machine.cpu}, ${c.machine.memoryGiB} GiB, Linux ${c.machine.kernel} · .NET SDK ${c.machine.dotnetSdk} (runtime ${c.machine.dotnetRuntime}) · Node ${c.machine.node}`,
+    '',
+    `Load (1-min average): ${c.load.atStart.toFixed(2)} when measuring began (after waiting ${c.load.waitedSeconds} s), ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during it. AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb} for every run. ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per variant, ${c.order}.`,
+    '',
+    'Cells: median (p10–p90). Ratios are to the JIT build of the same template, from the same run.',
+    '',
+  );
+  for (const template of [...new Set(variants.map((v) => v.template))]) {
+    const rows = variants.filter((v) => v.template === template);
+    const jit = rows.find((v) => v.client === 'minimal' && v.mode === 'jit');
+    lines.push(
+      `## ${template}`,
+      '',
+      '| Variant | Cold start ms | × JIT | Init ms | Peak RSS MiB | × JIT | Warm ms median / p99 | Executable | Deployed (unzipped) | Zip | × JIT |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const v of rows) {
+      const name = `${v.client} · ${v.label}`;
+      if (!v.cold || !v.warm || !v.sizes) {
+        lines.push(`| ${name} | not measured: ${v.reason ?? 'no result'} |||||||||`);
+        continue;
+      }
+      lines.push(
+        `| ${name} | ${spread(v.cold.coldStartMs)} | ${ratio(v.cold.coldStartMs.median, jit?.cold?.coldStartMs.median)} | ${spread(v.cold.initMs)} | ${spread(v.cold.peakRssMb)} | ${ratio(v.cold.peakRssMb.median, jit?.cold?.peakRssMb.median)} | ${v.warm.durationMs.median.toFixed(3)} / ${v.warm.durationMs.p99.toFixed(3)} | ${mib(v.sizes.executableBytes)} | ${mib(v.sizes.deployBytes)} (${v.sizes.files} ${v.sizes.files === 1 ? 'file' : 'files'}) | ${mib(v.sizes.zipBytes)} | ${ratio(v.sizes.zipBytes, jit?.sizes?.zipBytes)} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push('## Targets', '', '| Target | Measured | Met |', '|---|---|---|');
+  for (const t of comparison.targets)
+    lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+  lines.push(
+    '',
+    '## What was built',
+    '',
+    ...modeSpecs.map((m) => `- **${m.label}**: ${m.description}.`),
+    '',
+    'Each build is checked before it is measured (bench/verify.ts):',
+    '',
+  );
+  for (const v of variants.filter((x) => x.build)) {
+    const b = v.build as BuildInfo;
+    const warnings = b.warnings.length > 0 ? ` Warnings: ${b.warnings.join('; ')}.` : '';
+    lines.push(`- \`${v.id}\`: \`${b.command}\` — ${b.checks.join('; ')}.${warnings}`);
+  }
+  lines.push(
+    '',
+    'Executable: the stripped native file (NativeAOT) or apphost + app assembly (JIT, ReadyToRun). Deployed and Zip: what would be uploaded — the executable alone, or the publish folder without .pdb files (`zip -X`, level 6). The JIT zip is small because a managed runtime (dotnet10) supplies the framework.',
+    '',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,135 @@
+/**
+ * Cold and warm measurements through the local Runtime API emulator. Variants are interleaved (A B C, then
+ * B C A, ...) so that whatever else the machine is doing hits all of them alike: that protects the ratios,
+ * not the absolute numbers.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { startRuntimeApi, type Emulator, type InvokeResult } from '../src/emulator/index.js';
+import { rotate } from './stats.js';
+
+export interface Target {
+  id: string;
+  executable: string;
+  /** The event as JSON text (a JS string would be sent raw). */
+  event: string;
+  expected: unknown;
+}
+
+export interface ColdSample {
+  /** Spawn to the first GET /next: Lambda's Init Duration. */
+  initMs: number;
+  /** Spawn to the first response: how published cold starts are counted. */
+  coldStartMs: number;
+  /** Peak RSS of the process tree when the first response arrived. */
+  peakRssBytes: number;
+}
+
+export interface WarmSamples {
+  /** Event delivered to the runtime until its answer arrived (Lambda's Duration). */
+  durationMs: number[];
+  /** invoke() called until it resolved: the Duration plus the emulator's own queueing. */
+  roundTripMs: number[];
+}
+
+export interface MeasureSettings {
+  memoryMb: number;
+  log: (line: string) => void;
+}
+
+const start = (target: Target, memoryMb: number): Promise<Emulator> =>
+  startRuntimeApi({ executable: target.executable, output: 'capture', memoryMb, timeoutSeconds: 60 });
+
+/** A wrong answer means the numbers measure something else: stop rather than report them. */
+function expectAnswer(target: Target, result: InvokeResult): void {
+  const ok = result.outcome === 'success' && isDeepStrictEqual(JSON.parse(result.payload), target.expected);
+  if (!ok) {
+    throw new Error(
+      `${target.id} answered ${result.outcome} ${result.payload} (expected ${JSON.stringify(target.expected)})\n${result.logs ?? ''}`,
+    );
+  }
+}
+
+export async function coldStart(target: Target, memoryMb: number): Promise<ColdSample> {
+  const emulator = await start(target, memoryMb);
+  try {
+    const result = await emulator.invoke(target.event);
+    expectAnswer(target, result);
+    if (!result.coldStart || result.initDurationMs === undefined || result.coldStartMs === undefined) {
+      throw new Error(`${target.id}: the first invocation was not a cold start`);
+    }
+    return {
+      initMs: result.initDurationMs,
+      coldStartMs: result.coldStartMs,
+      peakRssBytes: result.maxMemoryUsedBytes,
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** `rounds` cold starts per target, interleaved, after one discarded start each (page cache, first exec). */
+export async function measureCold(
+  targets: readonly Target[],
+  rounds: number,
+  settings: MeasureSettings,
+): Promise<Map<string, ColdSample[]>> {
+  const samples = new Map<string, ColdSample[]>(targets.map((t) => [t.id, []]));
+  for (const target of targets) await coldStart(target, settings.memoryMb);
+  for (let round = 0; round < rounds; round++) {
+    for (const target of rotate(targets, round)) {
+      samples.get(target.id)?.push(await coldStart(target, settings.memoryMb));
+    }
+    if ((round + 1) % 5 === 0 || round + 1 === rounds)
+      settings.log(`cold starts: ${round + 1}/${rounds} rounds`);
+  }
+  return samples;
+}
+
+/**
+ * `count` warm invocations per target, after its (unrecorded) cold start, in interleaved chunks; every
+ * runtime stays up, idle in GET /next, while the others run.
+ */
+export async function measureWarm(
+  targets: readonly Target[],
+  count: number,
+  settings: MeasureSettings,
+  chunk = 100,
+): Promise<Map<string, WarmSamples>> {
+  const samples = new Map<string, WarmSamples>(
+    targets.map((t) => [t.id, { durationMs: [], roundTripMs: [] }]),
+  );
+  const emulators = new Map<string, Emulator>();
+  try {
+    const firstPayload = new Map<string, string>();
+    for (const target of targets) {
+      const emulator = await start(target, settings.memoryMb);
+      emulators.set(target.id, emulator);
+      const cold = await emulator.invoke(target.event);
+      expectAnswer(target, cold);
+      firstPayload.set(target.id, cold.payload);
+    }
+    for (let round = 0, done = 0; done < count; round++, done += chunk) {
+      for (const target of rotate(targets, round)) {
+        const emulator = emulators.get(target.id) as Emulator;
+        const into = samples.get(target.id) as WarmSamples;
+        for (let i = 0; i < Math.min(chunk, count - done); i++) {
+          const began = performance.now();
+          const result = await emulator.invoke(target.event);
+          const roundTrip = performance.now() - began;
+          // Comparing the text is enough once the first answer was checked, and costs nothing.
+          if (result.coldStart || result.payload !== firstPayload.get(target.id))
+            expectAnswer(target, result);
+          if (result.coldStart)
+            throw new Error(`${target.id}: the runtime restarted during warm invocations`);
+          into.durationMs.push(result.durationMs);
+          into.roundTripMs.push(roundTrip);
+        }
+      }
+    }
+    settings.log(`warm invocations: ${count} per variant`);
+  } finally {
+    for (const emulator of emulators.values()) await emulator.close();
+  }
+  return samples;
+}
