@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { cases, fixturesRoot, tempDir } from './helpers.js';
+import { cases, fixturesRoot, tempDir } from '../convert/helpers.js';
 
 /**
  * The C# convert writes compiles. The real Amazon.Lambda.* packages may not be restorable (see build.test.ts), so

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fixturesRoot, tempDir } from './helpers.js';
+import { fixturesRoot, tempDir } from '../convert/helpers.js';
 
 /**
  * A converted project builds with the real SDK, where its packages can be restored. Amazon.Lambda.* is not served
