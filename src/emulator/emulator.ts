@@ -256,6 +256,7 @@ export class Emulator {
     const traceId = options.traceId ?? newTraceId(startedAtEpoch);
     if (event.length > MAX_PAYLOAD_BYTES) {
       const message = `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the Invoke operation`;
+      // Lambda's Invoke API refuses it before any execution environment is involved: no log lines.
       return this.platformResult(requestId, traceId, startedAt, startedAtEpoch, {
         outcome: 'request-too-large',
         statusCode: 413,
@@ -269,7 +270,13 @@ export class Emulator {
     if (!this.instance) {
       coldStart = true;
       try {
+        if (this.closing) throw new Error('the emulator is closed');
         this.instance = await this.spawn();
+        // close() may have come while the process was starting; it found no instance to stop then.
+        if (this.closing) {
+          await this.retire(this.instance);
+          throw new Error('the emulator is closed');
+        }
       } catch (error) {
         if (!(error instanceof SpawnError)) throw error;
         // Lambda's answer when bootstrap cannot be exec'd (missing, not executable, wrong architecture).
@@ -312,7 +319,7 @@ export class Emulator {
       active.timer = setTimeout(() => void this.onTimeout(active), Math.max(0, remaining));
       if (instance.gone) {
         // It died between spawn and now; its exit handler may already have run.
-        this.settle(active, this.exitEnding(active, { code: null, signal: null }));
+        this.settle(active, this.exitEnding(active, instance.process.exit ?? { code: null, signal: null }));
         return;
       }
       this.server.deliver(invocation);
@@ -501,7 +508,8 @@ export class Emulator {
   ): InvokeResult {
     const endedAt = performance.now();
     const lines: string[] = [];
-    this.emit(lines, startLine(requestId, FUNCTION_VERSION));
+    const logged = ending.outcome !== 'request-too-large';
+    if (logged) this.emit(lines, startLine(requestId, FUNCTION_VERSION));
     return this.result(requestId, traceId, lines, ending, {
       coldStart: ending.outcome === 'init-error',
       initDurationMs: ending.outcome === 'init-error' ? endedAt - startedAt : undefined,
@@ -509,6 +517,7 @@ export class Emulator {
       peakBytes: 0,
       startedAtEpoch,
       endedAtEpoch: startedAtEpoch + (endedAt - startedAt),
+      logged,
     });
   }
 
@@ -526,26 +535,31 @@ export class Emulator {
       peakBytes: number;
       startedAtEpoch: number;
       endedAtEpoch: number;
+      /** false: the request never reached the function, so no END / REPORT either. */
+      logged?: boolean;
     },
   ): InvokeResult {
     const maxMemoryUsedMb = Math.ceil(m.peakBytes / (1024 * 1024));
-    const billedDurationMs = Math.max(1, Math.ceil(m.durationMs + (m.initDurationMs ?? 0)));
-    this.emit(lines, endLine(requestId));
-    const platformFailure =
-      ending.outcome === 'timeout' ? 'timeout' : isPlatformError(ending.outcome) ? 'error' : undefined;
-    this.emit(
-      lines,
-      reportLine({
-        requestId,
-        initDurationMs: m.initDurationMs,
-        durationMs: m.durationMs,
-        billedDurationMs,
-        memorySizeMb: this.memoryMb,
-        maxMemoryUsedMb,
-        status: platformFailure,
-        errorType: ending.errorType,
-      }),
-    );
+    const billedDurationMs =
+      m.logged === false ? 0 : Math.max(1, Math.ceil(m.durationMs + (m.initDurationMs ?? 0)));
+    if (m.logged !== false) {
+      const platformFailure =
+        ending.outcome === 'timeout' ? 'timeout' : isPlatformError(ending.outcome) ? 'error' : undefined;
+      this.emit(
+        lines,
+        endLine(requestId),
+        reportLine({
+          requestId,
+          initDurationMs: m.initDurationMs,
+          durationMs: m.durationMs,
+          billedDurationMs,
+          memorySizeMb: this.memoryMb,
+          maxMemoryUsedMb,
+          status: platformFailure,
+          errorType: ending.errorType,
+        }),
+      );
+    }
     const result: InvokeResult = {
       requestId,
       traceId,

@@ -96,6 +96,11 @@ export class RuntimeProcess {
     return this.exitInfo !== undefined;
   }
 
+  /** How it ended, once it has. */
+  get exit(): ExitInfo | undefined {
+    return this.exitInfo;
+  }
+
   /** SIGKILL the whole process group: children the runtime started die with it. */
   killGroup(signal: NodeJS.Signals = 'SIGKILL'): void {
     try {

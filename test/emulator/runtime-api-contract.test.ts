@@ -144,6 +144,8 @@ describe('Runtime API contract, against a real runtime process', () => {
     assert.equal(result.outcome, 'request-too-large');
     assert.equal(result.statusCode, 413);
     assert.equal(result.pid, undefined);
+    assert.deepEqual(result.lines, [], 'never reached the function: no START/END/REPORT');
+    assert.equal(result.billedDurationMs, 0);
     assert.equal((await emulator.invoke({ action: 'echo' })).pid, firstPid, 'still the same warm runtime');
   });
 
