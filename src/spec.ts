@@ -107,6 +107,21 @@ export function validateName(name: string): void {
   deriveNamespace(name);
 }
 
+/** Parses --json-types; throws SettingError naming the problem and the fix. */
+export function validateJsonTypes(text: string): string[] {
+  try {
+    return parseTypeList(text);
+  } catch (error) {
+    if (error instanceof TypeNameError) {
+      fail(
+        'jsonTypes',
+        `--json-types: ${error.message}. Give C# type names separated by commas, e.g. Order,List<Order>.`,
+      );
+    }
+    throw error;
+  }
+}
+
 /** Throws SettingError when the reflection type list is malformed. */
 export function validateReflectionTypes(text: string): void {
   parseReflectionTypes(text, 'Project');
@@ -133,13 +148,13 @@ function parseReflectionTypes(text: string, defaultAssembly: string): Reflection
     if (!assemblyPattern.test(assembly)) {
       fail(
         'reflectionTypes',
-        `'${item}': '${assembly}' is not an assembly name. Use Assembly!Namespace.Type.`,
+        `--reflection-types: '${item}': '${assembly}' is not an assembly name. Use Assembly!Namespace.Type.`,
       );
     }
     if (!reflectionTypePattern.test(type)) {
       fail(
         'reflectionTypes',
-        `'${item}': '${type}' is not a type name as rd.xml expects it (Namespace.Type, Outer+Nested, Generic\`1). ` +
+        `--reflection-types: '${item}': '${type}' is not a type name as rd.xml expects it (Namespace.Type, Outer+Nested, Generic\`1). ` +
           `Use [Assembly!]Namespace.Type.`,
       );
     }
@@ -173,18 +188,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const architecture = find(architectures, settings.architecture);
   const functionName = settings.name.replace(/\./g, '-');
 
-  let extraTypes: string[];
-  try {
-    extraTypes = parseTypeList(settings.jsonTypes);
-  } catch (error) {
-    if (error instanceof TypeNameError) {
-      fail(
-        'jsonTypes',
-        `--json-types: ${error.message}. Give C# type names separated by commas, e.g. Order,List<Order>.`,
-      );
-    }
-    throw error;
-  }
+  const extraTypes = validateJsonTypes(settings.jsonTypes);
   const jsonTypes = [...new Set([template.inputType, template.outputType, ...extraTypes])];
   const warnings: string[] = [];
   const frameworkWarning = frameworkSupportWarning(framework, today);

@@ -11,7 +11,7 @@ import {
   type SettingKey,
   type Settings,
 } from '../../src/settings.js';
-import { buildSpec, type ProjectSpec } from '../../src/spec.js';
+import { buildSpec, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
 import { settingsStoreKey, readStoredSettings, validateFreeText } from '../../src/stored-settings.js';
 import { requireTool, runTool } from '../../src/tools.js';
 
@@ -88,6 +88,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       const value = this.given[setting.key];
       if (value === undefined) continue;
       checkChoice(setting, value);
+      // The spec's own check: its message also names the fix (validateFreeText's, shared with prompts, does not).
+      if (setting.key === 'jsonTypes') validateJsonTypes(value);
       const problem = validateFreeText(setting.key, value);
       if (problem) throw new SettingError(setting, problem);
     }

@@ -41,7 +41,7 @@ export async function newCommand(argv: string[]): Promise<number> {
   for (const [flag, def] of Object.entries(yeomanFlags)) {
     options[flag] = 'short' in def ? { type: 'boolean', short: def.short } : { type: 'boolean' };
   }
-  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const { values, positionals } = parseNewArgs(argv, options);
   if (values.help) {
     console.log(newHelp());
     return 0;
@@ -69,3 +69,17 @@ export async function newCommand(argv: string[]): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * parseArgs with its errors turned into one line that also says where the options are listed: node's own
+ * text for an unknown option goes on about positionals after `--`, which is not the fix here.
+ */
+function parseNewArgs(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    if (!(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    const first = (error as Error).message.split(/(?<=\.) /)[0]?.replace(/\.?$/, '.') ?? '';
+    throw new UsageError(`${first} Run \`aot-lambda new --help\` for the options.`);
+  }
+}

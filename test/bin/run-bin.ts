@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+/** Runs the package's bin as users do (a child process, stdin closed) and snapshots folders around it. */
+export const repoRoot = join(import.meta.dirname, '../..');
+const mainTs = join(repoRoot, 'src/cli/main.ts');
+// An absolute loader URL: `--import tsx` would resolve from the child's cwd, a temp dir without node_modules.
+const tsxLoader = import.meta.resolve('tsx');
+
+export interface BinResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runBin(
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string; timeoutMs?: number },
+): Promise<BinResult> {
+  const env = { ...(options.env ?? process.env) };
+  delete env.AOT_LAMBDA_DEBUG;
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.node ?? process.execPath, ['--import', tsxLoader, mainTs, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 120_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Every entry under `dir` (folders as `path/`), with file bytes and modes: compared before and after a run. */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (at: string): void => {
+    for (const entry of readdirSync(at).sort()) {
+      const path = join(at, entry);
+      const stat = statSync(path);
+      const rel = relative(dir, path);
+      if (stat.isDirectory()) {
+        out.set(`${rel}/`, `dir ${(stat.mode & 0o777).toString(8)}`);
+        walk(path);
+      } else out.set(rel, `${(stat.mode & 0o777).toString(8)} ${readFileSync(path).toString('base64')}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A temp working folder that already holds some of the user's own files (bytes any run must leave alone). */
+export function userFolder(extra: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aot-lambda-bin-'));
+  const files: Record<string, string> = {
+    'notes.txt': "the user's own notes\n",
+    'data/blob.bin': '\u0000\u0001binary\u00ff',
+    '.yo-rc-unrelated.json': '{"keep": true}\n',
+    ...extra,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** A folder whose only program is `node`: PATH for a machine without dotnet (or git, or anything else). */
+export function nodeOnlyPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aot-lambda-path-'));
+  symlinkSync(process.execPath, join(dir, 'node'));
+  return dir;
+}
