@@ -45,8 +45,11 @@ export interface ProjectSpec {
   readonly testPackages: readonly PackageRef[];
   /** Namespace that provides ILambdaContext. */
   readonly contextNamespace: string;
-  /** Container images, tags pinned to the architecture: the AL2023 build image and the Lambda base image. */
-  readonly images: { readonly build: string; readonly base: string };
+  /**
+   * Container images, tags pinned to the architecture: the AL2023 build image and the Lambda base image; and
+   * `local`, the image scripts/package.sh builds (a valid Docker reference: lower case, single dashes).
+   */
+  readonly images: { readonly build: string; readonly base: string; readonly local: string };
   /** Relative paths of build outputs, shared by scripts, SAM template, workflow and README. */
   readonly artifacts: { readonly publishDir: string; readonly zip: string; readonly executable: string };
   readonly warnings: readonly string[];
@@ -67,7 +70,18 @@ const frameworkTypeNames = new Set(
 );
 
 function fail(key: Parameters<typeof settingByKey>[0], message: string): never {
-  throw new SettingError(settingByKey(key), message);
+  throw new SettingError(settingByKey(key), printable(message));
+}
+
+/**
+ * Messages quote the user's text: control characters, line breaks and bidi controls in it are shown as
+ * \u escapes, so the message stays one line on stderr and cannot drive the terminal.
+ */
+function printable(message: string): string {
+  return message.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function deriveNamespace(name: string): string {
@@ -109,6 +123,17 @@ export function validateName(name: string): void {
 
 /** Parses --json-types; throws SettingError naming the problem and the fix. */
 export function validateJsonTypes(text: string): string[] {
+  // C# allows formatting characters (soft hyphen, zero-width joiners, bidi overrides) inside identifiers, but
+  // the generator does not write invisible characters into code; and Roslyn rejects names with characters
+  // beyond U+FFFF although the language allows letters there (dotnet/roslyn#9731).
+  const odd = /\p{Cf}|[\u{10000}-\u{10FFFF}]/u.exec(text)?.[0];
+  if (odd !== undefined) {
+    const code = `U+${(odd.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+    const why = /\p{Cf}/u.test(odd)
+      ? `the invisible formatting character ${code}`
+      : `${code}, which the C# compiler does not accept in names`;
+    fail('jsonTypes', `--json-types: '${text}' contains ${why}; type the names without it.`);
+  }
   try {
     return parseTypeList(text);
   } catch (error) {
@@ -167,7 +192,9 @@ function parseReflectionTypes(text: string, defaultAssembly: string): Reflection
 function findStubTypes(jsonTypes: readonly string[], defined: ReadonlySet<string>): string[] {
   const names = new Set<string>();
   for (const type of jsonTypes) {
-    for (const match of type.matchAll(/[\p{L}_][\p{L}\p{Nd}_.:]*(<)?/gu)) {
+    // Identifier characters as the type-name parser reads them (letter numbers, combining marks, connectors,
+    // format characters): a narrower class would cut 'ⅫÉ' into a stub named 'É'.
+    for (const match of type.matchAll(/[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}.:]*(<)?/gu)) {
       const [token, generic] = [match[0].replace(/<$/, ''), match[1]];
       if (generic || token.includes('.') || token.includes('::')) continue;
       if (csharpKeywords.has(token) || frameworkTypeNames.has(token) || defined.has(token)) continue;
@@ -224,6 +251,11 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     images: {
       build: `${framework.buildImage}:latest-${architecture.imageTag}`,
       base: `${runtime.baseImage}-${architecture.imageTag}`,
+      // Docker repository names allow [a-z0-9] runs joined by '.', '_', '__' or dashes: 'A._' would be refused.
+      local: `${functionName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}:latest`,
     },
     artifacts: {
       publishDir: 'artifacts/publish',

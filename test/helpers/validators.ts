@@ -52,10 +52,11 @@ interface ShellcheckComment {
  * shellcheck at severity `style` (every level: generated scripts are read and extended by users, so they
  * are held to the strictest default set), `-x` so a sourced file would be followed, one process for all files.
  */
-export function shellcheck(files: readonly TextFile[]): string[] {
+export function shellcheck(files: readonly TextFile[], exclude: readonly string[] = []): string[] {
   if (files.length === 0) return [];
   return withFiles(files, (dir, paths) => {
-    const run = spawnSync('shellcheck', ['-x', '-S', 'style', '-f', 'json1', ...paths], {
+    const excluded = exclude.length > 0 ? ['-e', exclude.join(',')] : [];
+    const run = spawnSync('shellcheck', ['-x', '-S', 'style', ...excluded, '-f', 'json1', ...paths], {
       cwd: dir,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
