@@ -17,6 +17,9 @@ const sharedSettings: readonly SettingKey[] = [
 const convertDefaults: Partial<Record<SettingKey, string>> = {
   runtime: ' (default provided.al2023; an already-native project keeps its runtime)',
   architecture: " (default: the project's current architecture, else x86_64)",
+  client:
+    ' (default runtime-support; a project already on the built-in client keeps it. minimal needs a handler of a typed ' +
+    'event returning a typed result, taking no context or the built-in one)',
 };
 
 const ownOptions = [

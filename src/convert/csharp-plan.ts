@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { SyntaxNode } from '../csharp/parser.js';
 import { parseTypeName, TypeNameError } from '../csharp/type-names.js';
 import { fail } from './errors.js';
@@ -19,9 +19,11 @@ import {
   contextUsings,
   entryPointUsings,
   mergeUsings,
+  minimalEntryPointUsings,
   needsSerializer,
   renderEntryPoint,
   renderJsonContext,
+  renderMinimalEntryPoint,
   serializerNamespace,
   type CodeStyle,
 } from './entry-point.js';
@@ -35,7 +37,22 @@ import {
   type HandlerShape,
   type HandlerType,
 } from './handler.js';
-import { applyEdits, indentAt, indentUnitOf, lineBreakOf, replaceRange, type TextEdit } from './splice.js';
+import {
+  checkMinimalHandler,
+  checkRuntimeNamespaceFree,
+  globalUsingNamespaces,
+  runsMinimalClient,
+  runtimeFolder,
+} from './minimal-client.js';
+import {
+  applyEdits,
+  deleteLines,
+  indentAt,
+  indentUnitOf,
+  lineBreakOf,
+  replaceRange,
+  type TextEdit,
+} from './splice.js';
 
 /**
  * The C# side of a conversion: a new entry point wiring the handler(s), or the existing Main switched to the
@@ -51,6 +68,14 @@ export interface CSharpInput {
   readonly extraJsonTypes: readonly string[];
   readonly implicitUsings: boolean;
   readonly assemblyName: string;
+  /** Set for --client minimal: the built-in client's namespace and its rendered Runtime/ files. */
+  readonly minimal?: MinimalClient;
+}
+
+export interface MinimalClient {
+  readonly namespace: string;
+  /** Paths relative to the project folder. */
+  readonly files: readonly { readonly path: string; readonly text: string }[];
 }
 
 export type FileTexts = Map<string, { before: string | undefined; after: string }>;
@@ -129,6 +154,29 @@ export function planCSharp(input: CSharpInput): CSharpPlan {
     );
   }
   const existing = mains[0];
+  if (existing && runsMinimalClient([existing.file])) {
+    if (!input.minimal) {
+      fail(
+        `${existing.file.path}:${existing.line} runs the built-in Lambda runtime client (LambdaRuntime.RunAsync), and convert does ` +
+          `not switch a project between clients. Run convert without --client (or with --client minimal).`,
+      );
+    }
+    // Converted before (or generated with --client minimal): the entry point and its files are the user's now.
+    return {
+      files: new Map(),
+      handlers: [`${basename(existing.file.path)} (existing Main)`],
+      usesSerializer: true,
+      notes: [],
+    };
+  }
+  if (existing && input.minimal) {
+    fail(
+      `${existing.file.path}:${existing.line} already has a Main, which starts the runtime client itself. convert wires the built-in ` +
+        `client (--client minimal) only into projects without one, and does not rewrite an existing Main. Run convert with ` +
+        `--client runtime-support (the default) to keep this Main, or move the Main out of the project (the handler stays) and run ` +
+        `convert --client minimal again.`,
+    );
+  }
   if (existing) return updateEntryPoint(input, types, existing);
   return newEntryPoint(input, types);
 }
@@ -145,6 +193,12 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
     );
   }
   const shapes = input.refs.map((ref) => resolveHandler(ref, types));
+  const minimal = input.minimal;
+  if (minimal) {
+    const globalUsings = globalUsingNamespaces(input.files);
+    for (const shape of shapes) checkMinimalHandler(shape, minimal.namespace, globalUsings);
+    checkRuntimeNamespaceFree(minimal.namespace, types);
+  }
   const first = shapes[0] as HandlerShape;
   const namespace = first.method.owner.namespace;
   const handlerFiles = distinct(shapes.map((s) => s.method.owner.file.path)).map(
@@ -169,27 +223,82 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
     );
   const out = new EditSet();
   const handlerFile = first.method.owner.file;
-  const entryUsings = mergeUsings(copied, entryPointUsings(input.implicitUsings));
-  out.create(
-    `${programName}.cs`,
-    renderEntryPoint(programName, shapes, styleFor(handlerFile, namespace, entryUsings)),
-  );
+  const camelCase = legacyAttributeIsCamelCase(input.files);
+  const handlerList = shapes.map((s) => s.ref.text).join(', ');
+  const notes: string[] = [];
+  if (minimal) {
+    const entryUsings = mergeUsings(copied, minimalEntryPointUsings(input.implicitUsings, minimal.namespace));
+    out.create(
+      `${programName}.cs`,
+      renderMinimalEntryPoint(programName, shapes, styleFor(handlerFile, namespace, entryUsings)),
+    );
+    for (const file of minimal.files) {
+      const path = join(input.projectDir, file.path);
+      if (!existsSync(path)) out.create(file.path, file.text);
+      else if (readFileSync(path, 'utf8') !== file.text) {
+        fail(
+          `The project already has ${file.path}, which is not the built-in client's. Move it (or the whole ${runtimeFolder}/ ` +
+            `folder) so convert can add the client there, then run convert again.`,
+        );
+      }
+    }
+    notes.push(
+      `added ${programName}.cs: Main runs ${handlerList} through the built-in Lambda runtime client`,
+      `added ${runtimeFolder}/*.cs: the built-in client, in namespace ${minimal.namespace}`,
+    );
+    notes.push(...removeSerializerAttributes(input.files, out));
+  } else {
+    const entryUsings = mergeUsings(copied, entryPointUsings(input.implicitUsings));
+    out.create(
+      `${programName}.cs`,
+      renderEntryPoint(programName, shapes, styleFor(handlerFile, namespace, entryUsings)),
+    );
+    notes.push(`added ${programName}.cs: Main runs ${handlerList} through Amazon.Lambda.RuntimeSupport`);
+  }
   if (usesSerializer || typeNames.length > 0) {
     const style = styleFor(handlerFile, namespace, mergeUsings(copied, contextUsings));
     out.create(
       `${contextFile}.cs`,
-      renderJsonContext(typeNames, style, legacyAttributeIsCamelCase(input.files)),
+      renderJsonContext(typeNames, style, { camelCase, lambdaDefaults: minimal !== undefined }),
     );
   }
-  addAttributeEdits(input.files, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
+  if (!minimal)
+    addAttributeEdits(input.files, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
   return {
     files: out.result(),
     handlers: shapes.map((s) => s.ref.text),
     usesSerializer,
-    notes: [
-      `added ${programName}.cs: Main runs ${shapes.map((s) => s.ref.text).join(', ')} through Amazon.Lambda.RuntimeSupport`,
-    ],
+    notes,
   };
+}
+
+/** `[assembly: LambdaSerializer(...)]` lists of a single attribute: in `file`, with their node. */
+function serializerAttributeLists(file: SourceFile): SyntaxNode[] {
+  return file.parsed.root.descendantsOfType('global_attribute').filter((list): list is SyntaxNode => {
+    const attributes = list?.namedChildren.filter((c) => c?.type === 'attribute') ?? [];
+    const name = lastSegment(attributes[0]?.childForFieldName('name')?.text ?? '');
+    return attributes.length === 1 && (name === 'LambdaSerializer' || name === 'LambdaSerializerAttribute');
+  });
+}
+
+/**
+ * On the built-in client `[assembly: LambdaSerializer]` is read by nothing (only RuntimeSupport's class-library
+ * mode reads it): it goes, with the comment line above it, so the serializer package it names can go too.
+ */
+function removeSerializerAttributes(files: readonly SourceFile[], out: EditSet): string[] {
+  return files.flatMap((file) => {
+    const lists = serializerAttributeLists(file);
+    if (lists.length === 0) return [];
+    out.edit(
+      file,
+      deleteLines(
+        file.text,
+        lists.map((l) => ({ start: l.startIndex, end: l.endIndex })),
+        true,
+      ),
+    );
+    return [`${file.path}: removed [assembly: LambdaSerializer]; only Amazon.Lambda.RuntimeSupport reads it`];
+  });
 }
 
 /** The legacy serializers named by `[assembly: LambdaSerializer(typeof(...))]` in the files. */
@@ -409,11 +518,9 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
     const copied = usingDirectives(entry.file);
     out.create(
       `${contextFile}.cs`,
-      renderJsonContext(
-        wanted,
-        styleFor(entry.file, namespace, mergeUsings(copied, contextUsings)),
-        camelCase || legacyAttributeIsCamelCase(input.files),
-      ),
+      renderJsonContext(wanted, styleFor(entry.file, namespace, mergeUsings(copied, contextUsings)), {
+        camelCase: camelCase || legacyAttributeIsCamelCase(input.files),
+      }),
     );
     notes.push(`added ${contextFile}.cs with ${wanted.join(', ') || 'no types yet'}`);
   }

@@ -98,6 +98,15 @@ export function findDirectoryBuildProps(projectDir: string): string | undefined 
   }
 }
 
+/** The Directory.Packages.props NuGet reads for this project (the nearest one), if any. */
+export function findDirectoryPackagesProps(projectDir: string): string | undefined {
+  for (let dir = projectDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'Directory.Packages.props');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /** Properties set unconditionally by Directory.Build.props (what the project inherits unless it sets them itself). */
 export function inheritedProperties(projectDir: string): {
   path: string | undefined;

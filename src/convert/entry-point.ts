@@ -149,20 +149,151 @@ export function renderEntryPoint(
   return wrapNamespace(style, body);
 }
 
+/** How the generated context serializes, beyond the types it lists. */
+export interface ContextOptions {
+  /** camelCase property names (the project used CamelCaseLambdaJsonSerializer). */
+  readonly camelCase: boolean;
+  /**
+   * Case-insensitive property matching and no null properties written: DefaultLambdaJsonSerializer's settings,
+   * kept when the context itself is the serializer (the built-in client) instead of a Lambda serializer's input.
+   */
+  readonly lambdaDefaults?: boolean;
+}
+
 /** The JsonSerializerContext listing each type once. */
-export function renderJsonContext(types: readonly string[], style: CodeStyle, camelCase: boolean): string {
+export function renderJsonContext(
+  types: readonly string[],
+  style: CodeStyle,
+  options: ContextOptions,
+): string {
+  const settings = [
+    ...(options.lambdaDefaults
+      ? ['PropertyNameCaseInsensitive = true', 'DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull']
+      : []),
+    ...(options.camelCase ? ['PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase'] : []),
+  ];
   const body = [
     `// Source-generated System.Text.Json metadata for every type the handler reads or returns (added by aot-lambda`,
     `// convert): NativeAOT cannot serialize through reflection. Add a [JsonSerializable] line for each new type.`,
-    ...(camelCase
-      ? ['[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]']
+    ...(options.lambdaDefaults
+      ? [
+          `// The options are those of the Lambda serializer the project used before: property names match`,
+          `// case-insensitively and null properties are not written.`,
+        ]
       : []),
+    ...(settings.length === 0
+      ? []
+      : settings.length === 1
+        ? [`[JsonSourceGenerationOptions(${settings[0]})]`]
+        : [
+            '[JsonSourceGenerationOptions(',
+            ...settings.map((x, n) => `${style.indent}${x}${n < settings.length - 1 ? ',' : ')]'}`),
+          ]),
     ...types.map((t) => `[JsonSerializable(typeof(${t}))]`),
     `public partial class ${contextClassName} : JsonSerializerContext`,
     '{',
     '}',
   ];
   return wrapNamespace(style, body);
+}
+
+/** The handler's call as the built-in client's `Func<TInput, ILambdaContext, TOutput>` factory expects it. */
+function minimalFactory(shape: HandlerShape, namespace: string, i: string): string[] {
+  const owner = ownerPath(shape, namespace);
+  const args = ['input', shape.hasContext ? 'context' : undefined].filter(Boolean).join(', ');
+  const exact = shape.hasContext && shape.async !== 'valuetask';
+  const target = shape.method.isStatic ? `${owner}.${shape.method.name}` : `function.${shape.method.name}`;
+  // ValueTask<T> is awaited into the Task<T> the client takes; a handler without a context ignores the client's.
+  const lambda =
+    shape.async === 'valuetask'
+      ? `async (input, context) => await ${target}(${args})`
+      : `(input, context) => ${target}(${args})`;
+  if (exact) {
+    return [
+      shape.method.isStatic ? `static () => ${target},` : `static () => new ${owner}().${shape.method.name},`,
+    ];
+  }
+  if (shape.method.isStatic) return [`static () => ${lambda},`];
+  return ['static () =>', '{', `${i}var function = new ${owner}();`, `${i}return ${lambda};`, '},'];
+}
+
+/** `LambdaRuntime.RunAsync<TIn, TOut>(factory, Context.Default)` for one handler, as the lines of an expression. */
+function minimalRun(shape: HandlerShape, namespace: string, i: string): string[] {
+  const input = shape.input?.written as string;
+  const output = shape.output?.written as string;
+  return [
+    `LambdaRuntime.RunAsync<${input}, ${output}>(`,
+    ...minimalFactory(shape, namespace, i).map((l) => `${i}${l}`),
+    `${i}${contextClassName}.Default);`,
+  ];
+}
+
+/**
+ * Program.cs for a project that had no entry point, on the built-in client (Runtime/LambdaRuntime.cs): Main
+ * constructs the handler's class once (the init phase) and runs the invoke loop. Several handlers are told apart
+ * by Lambda's _HANDLER variable.
+ */
+export function renderMinimalEntryPoint(
+  className: string,
+  shapes: readonly HandlerShape[],
+  style: CodeStyle,
+): string {
+  const i = style.indent;
+  const body: string[] = [
+    `// Entry point of the NativeAOT executable (added by aot-lambda convert): the built-in Lambda Runtime API client`,
+    `// (Runtime/) calls the handler, and ${contextClassName} serializes its types without reflection.`,
+    `public static class ${className}`,
+    '{',
+  ];
+  if (shapes.length === 1) {
+    const shape = shapes[0] as HandlerShape;
+    const [first, ...rest] = minimalRun(shape, style.namespace, i);
+    body.push(
+      `${i}/// <summary>Runs ${shape.ref.text}; the exit code is the runtime client's.</summary>`,
+      `${i}public static Task<int> Main() =>`,
+      `${i}${i}${first}`,
+      ...rest.map((l) => `${i}${i}${l}`),
+    );
+  } else {
+    const names = shapes.map(
+      (s, n) =>
+        `Run${s.method.name}${shapes.filter((o) => o.method.name === s.method.name).length > 1 ? n + 1 : ''}`,
+    );
+    body.push(
+      `${i}/// <summary>One executable serves several functions: Lambda passes each one's Handler setting in _HANDLER.</summary>`,
+      `${i}public static Task<int> Main()`,
+      `${i}{`,
+      `${i}${i}var handlerName = Environment.GetEnvironmentVariable("_HANDLER");`,
+      `${i}${i}return handlerName switch`,
+      `${i}${i}{`,
+      ...shapes.map((s, n) => `${i}${i}${i}${csString(s.ref.text)} => ${names[n]}(),`),
+      `${i}${i}${i}_ => throw new InvalidOperationException($"Unknown handler '{handlerName}': set the function's Handler to one of ${shapes
+        .map((s) => s.ref.text)
+        .join(', ')
+        .replace(/[{}"\\]/g, '')}."),`,
+      `${i}${i}};`,
+      `${i}}`,
+    );
+    shapes.forEach((shape, n) => {
+      const [first, ...rest] = minimalRun(shape, style.namespace, i);
+      body.push(
+        '',
+        `${i}private static Task<int> ${names[n]}() =>`,
+        `${i}${i}${first}`,
+        ...rest.map((l) => `${i}${i}${l}`),
+      );
+    });
+  }
+  body.push('}');
+  return wrapNamespace(style, body);
+}
+
+/** Usings of Program.cs on the built-in client: System ones when the project has no implicit usings, and the client's. */
+export function minimalEntryPointUsings(implicitUsings: boolean, runtimeNamespace: string): string[] {
+  return [
+    ...(implicitUsings ? [] : ['using System;', 'using System.Threading.Tasks;']),
+    `using ${runtimeNamespace};`,
+  ];
 }
 
 export function entryPointUsings(implicitUsings: boolean): string[] {

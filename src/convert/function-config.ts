@@ -79,7 +79,11 @@ const functionTypes = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Functi
 export interface TemplateFunction {
   readonly logicalId: string;
   readonly serverless: boolean;
+  /** The resource (Type, Properties, Metadata...). */
+  readonly resource: MapHandle;
   readonly properties: MapHandle;
+  /** A serverless function whose CodeUri is this project's folder: `sam build` builds it from the project. */
+  readonly builtFromProject: boolean;
   readonly handler: string | undefined;
   readonly runtime: string | undefined;
   readonly architecture: string | undefined;
@@ -95,6 +99,8 @@ export interface TemplateFile {
   /** Every serverless function in the template (Globals apply to all of them). */
   readonly serverlessCount: number;
   readonly globals: MapHandle | undefined;
+  /** A file `sam build` reads by default (template.yaml or template.yml). */
+  readonly samCli: boolean;
 }
 
 function formatOf(path: string, source: string): 'yaml' | 'json' {
@@ -137,23 +143,32 @@ export function readTemplate(
       (typeof codeUri === 'string' && !/^s3:\/\//.test(codeUri) && !codeUri.endsWith('.zip'))
         ? resolve(dirname(path), typeof codeUri === 'string' ? codeUri : '')
         : undefined;
-    const ours =
-      (serverless && local !== undefined && relative(local, projectDir) === '') ||
-      (handler !== undefined && handler.split('::')[0] === assemblyName);
-    if (!ours) continue;
+    const builtFromProject = serverless && local !== undefined && relative(local, projectDir) === '';
+    const ours = builtFromProject || (handler !== undefined && handler.split('::')[0] === assemblyName);
+    if (!ours || !resource) continue;
     const architectures =
       properties.get('Architectures') ?? (serverless ? globals?.get('Architectures') : undefined);
     functions.push({
       logicalId,
       serverless,
+      resource,
       properties,
+      builtFromProject,
       handler,
       runtime: scalar('Runtime', globals),
       architecture: Array.isArray(architectures) ? architectures[0] : undefined,
       image: (scalar('PackageType', globals) ?? '').toLowerCase() === 'image',
     });
   }
-  return { path, source, root, functions, serverlessCount, globals };
+  return {
+    path,
+    source,
+    root,
+    functions,
+    serverlessCount,
+    globals,
+    samCli: /(^|[\\/])template\.ya?ml$/.test(path),
+  };
 }
 
 /**
@@ -179,6 +194,13 @@ export function templateAfter(template: TemplateFile, target: FunctionTarget): s
       fn.properties.has('Architectures') || (fn.serverless && template.globals?.has('Architectures'));
     if (hasArchitectures || target.architecture !== 'x86_64')
       set('Architectures', [target.architecture], 'Runtime');
+    // `sam build` builds a provided.* function from its project only with a BuildMethod: SAM's guide to Native AOT
+    // names dotnet7 (any .NET version; the Lambda tools read the project). A BuildMethod already set is kept.
+    if (template.samCli && fn.builtFromProject && target.runtime.startsWith('provided')) {
+      const metadata = fn.resource.map('Metadata');
+      if (!metadata?.has('BuildMethod'))
+        edits.push(...fn.resource.set('Metadata', { BuildMethod: 'dotnet7' }, 'Properties'));
+    }
   }
   return applyEdits(template.source, dedupe(edits));
 }

@@ -43,12 +43,15 @@ export interface HandlerShape {
   readonly method: MethodDecl;
   readonly input: HandlerType | undefined;
   readonly hasContext: boolean;
+  /** The context parameter's type as written (whitespace removed), when there is one. */
+  readonly contextType: string | undefined;
   readonly output: HandlerType | undefined;
   readonly async: 'sync' | 'task' | 'valuetask';
 }
 
 const streamTypes = new Set(['Stream', 'System.IO.Stream', 'global::System.IO.Stream']);
-const contextTypes = /^(global::)?(Amazon\.Lambda\.Core\.)?ILambdaContext$/;
+/** Amazon.Lambda.Core's ILambdaContext, or the built-in client's (`<ns>.Runtime.ILambdaContext`), as written. */
+const contextTypes = /^(global::)?([\p{L}_][\p{L}\p{Nd}_]*\.)*ILambdaContext$/u;
 const taskNames: Record<string, 'task' | 'valuetask'> = {
   Task: 'task',
   'System.Threading.Tasks.Task': 'task',
@@ -114,6 +117,7 @@ export function handlerShape(ref: HandlerRef, method: MethodDecl): HandlerShape 
     method,
     input: inputParam ? handlerType(inputParam.type, method.owner) : undefined,
     hasContext: params.some((p) => isContext(p.type)),
+    contextType: params.find((p) => isContext(p.type))?.type.replace(/\s+/g, ''),
     ...returnShape(method.returns, method.owner),
   };
 }

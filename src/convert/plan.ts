@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { defaultClient } from '../catalog/clients.js';
-import { nugetVersions } from '../catalog/packages.js';
 import { runtimes } from '../catalog/runtimes.js';
 import { parseTypeList, TypeNameError } from '../csharp/type-names.js';
 import { checkChoice, completeSettings, settingByKey, SettingError, type SettingKey } from '../settings.js';
 import { buildSpec, type ProjectSpec } from '../spec.js';
 import { addItems, propertyEdits, readProjectFile, type PropertyGoal, type ProjectFile } from './csproj.js';
 import { planCSharp } from './csharp-plan.js';
+import { renderRuntimeFiles, runsMinimalClient, runtimeNamespace } from './minimal-client.js';
+import { centralPackages, packageEdits, type CentralPackages } from './package-edits.js';
+import { packageUsage, replaceablePackages } from './package-usage.js';
 import { loadSource } from './csharp-source.js';
 import { findProject, findTemplates, inheritedProperties, projectSources } from './discover.js';
 import { fail } from './errors.js';
@@ -68,20 +70,6 @@ function checked(key: SettingKey, value: string | undefined): string | undefined
   return value;
 }
 
-const minorVersion = (v: string): number[] =>
-  v
-    .split(/[.-]/)
-    .slice(0, 3)
-    .map((n) => Number.parseInt(n, 10) || 0);
-function olderThan(version: string, minimum: string): boolean {
-  const [a, b] = [minorVersion(version), minorVersion(minimum)];
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  return false;
-}
-
-/** SourceGeneratorLambdaJsonSerializer first shipped in this version of the package. */
-const sourceGeneratorSince = '2.2.0';
-
 function buildConvertSpec(settings: Record<string, string>): ProjectSpec {
   try {
     return buildSpec(completeSettings(settings));
@@ -124,13 +112,14 @@ export async function planConversion(target: string, options: ConvertOptions): P
     checked('architecture', options.architecture) ??
     existingArchitecture ??
     (settingByKey('architecture').default as string);
-  const client = checked('client', options.client) ?? defaultClient;
-  if (client !== 'runtime-support') {
-    fail(
-      `convert supports --client runtime-support only for now: the built-in minimal client's files are not available to it yet. ` +
-        `Run without --client (Amazon.Lambda.RuntimeSupport).`,
-    );
-  }
+  const sourcePaths = projectSources(projectDir);
+  const files = await Promise.all(
+    sourcePaths.map((p) =>
+      loadSource(relative(projectDir, p).split('\\').join('/'), readFileSync(p, 'utf8')),
+    ),
+  );
+  // A project that runs the built-in client already (converted before, or generated with it) keeps it.
+  const client = checked('client', options.client) ?? (runsMinimalClient(files) ? 'minimal' : defaultClient);
   const runtime = runtimes.find((r) => r.id === runtimeId) as (typeof runtimes)[number];
   const specName =
     /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(assemblyName) && assemblyName !== 'bootstrap'
@@ -170,15 +159,27 @@ export async function planConversion(target: string, options: ConvertOptions): P
     );
   }
 
-  const sourcePaths = projectSources(projectDir);
-  const files = await Promise.all(
-    sourcePaths.map((p) =>
-      loadSource(relative(projectDir, p).split('\\').join('/'), readFileSync(p, 'utf8')),
-    ),
-  );
   const implicitUsings = /^(enable|true)$/i.test(
     project.property('ImplicitUsings') ?? inherited.get('ImplicitUsings') ?? '',
   );
+  const minimal =
+    client === 'minimal'
+      ? {
+          namespace: runtimeNamespace(
+            project.property('RootNamespace') ?? inherited.get('RootNamespace'),
+            basename(projectPath, '.csproj'),
+          ),
+          files: [] as { path: string; text: string }[],
+        }
+      : undefined;
+  if (minimal) {
+    const nullable = project.property('Nullable') ?? inherited.get('Nullable') ?? '';
+    minimal.files = renderRuntimeFiles(spec, minimal.namespace, {
+      eol: lineBreakOf(files[0]?.text ?? projectText),
+      implicitUsings,
+      nullable: nullable.trim().toLowerCase() === 'enable',
+    });
+  }
   const csharp = planCSharp({
     projectDir,
     files,
@@ -187,23 +188,51 @@ export async function planConversion(target: string, options: ConvertOptions): P
     extraJsonTypes,
     implicitUsings,
     assemblyName,
+    minimal,
   });
+  const csharpFiles = new Map(csharp.files);
+
+  // On the built-in client, the Amazon.Lambda packages it replaces go when no C# file needs them any more.
+  let unusedPackages: readonly string[] = [];
+  const referenced = new Set(project.packageReferences().map((r) => r.id));
+  const candidates = replaceablePackages.filter((p) => referenced.has(p.id));
+  if (minimal && candidates.length > 0) {
+    const finalTexts = [
+      ...files.map((f) => ({ path: f.path, text: csharpFiles.get(f.path)?.after ?? f.text })),
+      ...[...csharpFiles]
+        .filter(([, t]) => t.before === undefined)
+        .map(([path, t]) => ({ path, text: t.after })),
+    ];
+    const usingItems = project.items('Using').map((u) => u.attributes.get('Include')?.value ?? '');
+    const usage = await packageUsage(finalTexts, candidates, usingItems);
+    for (const [path, edits] of usage.edits) {
+      const texts = csharpFiles.get(path);
+      const original = files.find((f) => f.path === path)?.text;
+      const after = applyEdits(texts?.after ?? (original as string), edits);
+      csharpFiles.set(path, { before: texts ? texts.before : original, after });
+    }
+    unusedPackages = usage.unused;
+  }
 
   const changes: FileChange[] = [];
   const change = (path: string, before: string | undefined, after: string): void => {
     if (before !== after) changes.push({ path, before, after });
   };
 
-  // Project file.
-  const projectAfter = projectEdits(
+  // Project file, and Directory.Packages.props under central package management.
+  const central = centralPackages(projectDir, project, inherited);
+  const edited = projectEdits(
     project,
     inherited,
     runtime.kind === 'custom',
     spec,
     csharp.usesSerializer,
+    central,
+    unusedPackages,
   );
-  change(projectPath, projectText, projectAfter);
-  for (const [path, texts] of csharp.files) change(join(projectDir, path), texts.before, texts.after);
+  change(projectPath, projectText, edited.project);
+  if (central && edited.central !== undefined) change(central.path, central.file.doc.source, edited.central);
+  for (const [path, texts] of csharpFiles) change(join(projectDir, path), texts.before, texts.after);
   if (spec.reflectionTypes.length > 0) {
     const rdPath = join(projectDir, 'rd.xml');
     const before = existsSync(rdPath) ? readFileSync(rdPath, 'utf8') : undefined;
@@ -223,6 +252,11 @@ export async function planConversion(target: string, options: ConvertOptions): P
     change(template.path, template.source, templateAfter(template, functionTarget));
 
   const notes = [...csharp.notes, ...spec.warnings];
+  if (unusedPackages.length > 0)
+    notes.push(
+      `removed the reference${unusedPackages.length > 1 ? 's' : ''} to ${unusedPackages.join(', ')}: nothing in the project ` +
+        `needs ${unusedPackages.length > 1 ? 'them' : 'it'} on the built-in client`,
+    );
   if (functions.some((f) => f.image))
     notes.push(
       'container-image functions keep their template settings: rebuild the image from the native executable',
@@ -248,9 +282,10 @@ function projectEdits(
   custom: boolean,
   spec: ProjectSpec,
   usesSerializer: boolean,
-): string {
+  central: CentralPackages | undefined,
+  unusedPackages: readonly string[],
+): { project: string; central: string | undefined } {
   const refs = project.packageReferences();
-  const hasPackage = (id: string): boolean => refs.some((r) => r.id.toLowerCase() === id.toLowerCase());
   const readyToRunInherited = (inherited.get('PublishReadyToRun') ?? '').toLowerCase() === 'true';
   const goals: PropertyGoal[] = [
     { name: 'OutputType', value: 'Exe' },
@@ -278,34 +313,16 @@ function projectEdits(
       p.id !== 'Amazon.Lambda.Core' &&
       (usesSerializer || p.id !== 'Amazon.Lambda.Serialization.SystemTextJson'),
   );
-  edits.push(
-    ...addItems(
-      project,
-      'PackageReference',
-      wanted
-        .filter((p) => !hasPackage(p.id))
-        .map((p) => `<PackageReference Include="${p.id}" Version="${p.version}" />`),
-    ),
-  );
-  const serializer = refs.find((r) => r.id === 'Amazon.Lambda.Serialization.SystemTextJson');
-  const versionAttribute = serializer?.element.attributes.get('Version');
-  if (
-    usesSerializer &&
-    serializer?.version &&
-    versionAttribute &&
-    olderThan(serializer.version, sourceGeneratorSince)
-  ) {
-    edits.push({
-      start: versionAttribute.valueStart,
-      end: versionAttribute.valueEnd,
-      text: nugetVersions['Amazon.Lambda.Serialization.SystemTextJson'],
-    });
-  }
+  const packages = packageEdits(project, wanted, { usesSerializer, central, remove: unusedPackages });
+  edits.push(...packages.project);
   if (
     spec.reflectionTypes.length > 0 &&
     !project.items('RdXmlFile').some((i) => i.attributes.get('Include')?.value === 'rd.xml')
   ) {
     edits.push(...addItems(project, 'RdXmlFile', ['<RdXmlFile Include="rd.xml" />']));
   }
-  return applyEdits(project.doc.source, edits);
+  return {
+    project: applyEdits(project.doc.source, edits),
+    central: central ? applyEdits(central.file.doc.source, packages.central) : undefined,
+  };
 }

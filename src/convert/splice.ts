@@ -48,3 +48,56 @@ export function indentUnitOf(source: string): string {
   const indent = match[1] as string;
   return indent.startsWith('\t') ? '\t' : indent;
 }
+
+const blankLine = /^[ \t]*\r?$/;
+
+/**
+ * Edits that delete the whole lines holding each range (a node alone on its lines; otherwise just the node's text),
+ * with the `//` comment lines right above it when `withComments`. Touching deletions merge, and a deletion between
+ * two blank lines (or at the top of the file before a blank line) takes one of them along, so no gap is doubled.
+ */
+export function deleteLines(
+  source: string,
+  ranges: readonly { start: number; end: number }[],
+  withComments = false,
+): TextEdit[] {
+  const lineStartOf = (i: number): number => source.lastIndexOf('\n', i - 1) + 1;
+  const lineEndOf = (i: number): number => {
+    const eol = source.indexOf('\n', i);
+    return eol < 0 ? source.length : eol + 1;
+  };
+  const lineAt = (start: number): string => source.slice(start, lineEndOf(start)).replace(/\n$/, '');
+  const whole: { start: number; end: number }[] = [];
+  const partial: TextEdit[] = [];
+  for (const range of ranges) {
+    let start = lineStartOf(range.start);
+    const end = lineEndOf(Math.max(range.end - 1, range.start));
+    const before = source.slice(start, range.start);
+    const after = source.slice(range.end, end).replace(/\n$/, '');
+    if (!blankLine.test(before) || !blankLine.test(after)) {
+      partial.push(replaceRange(range.start, range.end, ''));
+      continue;
+    }
+    while (withComments && start > 0) {
+      const previous = lineStartOf(start - 1);
+      if (!/^[ \t]*\/\/.*\r?$/.test(lineAt(previous))) break;
+      start = previous;
+    }
+    whole.push({ start, end });
+  }
+  whole.sort((a, b) => a.start - b.start);
+  const merged: { start: number; end: number }[] = [];
+  for (const r of whole) {
+    const last = merged.at(-1);
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else merged.push({ ...r });
+  }
+  return [
+    ...partial,
+    ...merged.map(({ start, end }) => {
+      const blankBefore = start === 0 || blankLine.test(lineAt(lineStartOf(start - 1)));
+      const next = end < source.length && blankLine.test(lineAt(end)) ? lineEndOf(end) : end;
+      return replaceRange(start, blankBefore ? next : end, '');
+    }),
+  ];
+}

@@ -14,9 +14,17 @@ export interface MapHandle {
   has(key: string): boolean;
   map(key: string): MapHandle | undefined;
   keys(): string[];
-  /** Edits that make `key` hold `value` (a list for sequences), inserting it after `after` when absent. */
-  set(key: string, value: string | readonly string[], after?: string): TextEdit[];
+  /**
+   * Edits that make `key` hold `value` (a list for sequences, a record for a mapping of scalars), inserting it after
+   * `after` when absent. A mapping that exists already gets the record's entries set in it.
+   */
+  set(key: string, value: TemplateValue, after?: string): TextEdit[];
 }
+
+export type TemplateValue = string | readonly string[] | Readonly<Record<string, string>>;
+
+const isRecord = (v: TemplateValue): v is Readonly<Record<string, string>> =>
+  typeof v !== 'string' && !Array.isArray(v);
 
 const intrinsicNames = [
   'Ref',
@@ -69,11 +77,19 @@ function jsonMap(source: string, node: JsonNode): MapHandle {
     },
     keys: () => (node.kind === 'object' ? node.members.map((m) => m.key) : []),
     set(key, value) {
+      const existing = valueOf(key);
+      if (isRecord(value)) {
+        if (existing?.kind === 'object') {
+          const inner = jsonMap(source, existing);
+          return Object.entries(value).flatMap(([k, v]) => inner.set(k, v));
+        }
+        const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+        return setMember(source, node, key, `{ ${members.join(', ')} }`);
+      }
       const text =
         typeof value === 'string'
           ? JSON.stringify(value)
           : `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
-      const existing = valueOf(key);
       if (existing?.kind === 'array' && typeof value !== 'string') {
         // Keep the array's own layout: replace its items one by one when the counts match.
         const current = existing.items.map((i) => (i.kind === 'value' ? i.value : undefined));
@@ -137,6 +153,17 @@ function yamlMap(source: string, map: YAMLMap): MapHandle {
     keys: () => map.items.flatMap((p) => (isScalar(p.key) ? [String(p.key.value)] : [])),
     set(key, value, after) {
       const v = valueNode(key);
+      if (isRecord(value)) {
+        if (isMap(v)) {
+          const inner = yamlMap(source, v);
+          return Object.entries(value).flatMap(([k, x]) => inner.set(k, x));
+        }
+        if (v?.range) {
+          const entries = Object.entries(value).map(([k, x]) => `${k}: ${yamlScalarText(x, undefined)}`);
+          return [replaceRange(v.range[0], v.range[1], `{ ${entries.join(', ')} }`)];
+        }
+        return [insertPair(source, map, key, value, after)];
+      }
       if (typeof value === 'string' && isScalar(v) && v.range) {
         return v.value === value
           ? []
@@ -169,7 +196,7 @@ function insertPair(
   source: string,
   map: YAMLMap,
   key: string,
-  value: string | readonly string[],
+  value: TemplateValue,
   after?: string,
 ): TextEdit {
   const eol = lineBreakOf(source);
@@ -185,9 +212,27 @@ function insertPair(
   const end = anchorValue?.range?.[1] ?? (anchor?.key as YamlNode).range?.[1] ?? 0;
   const lineEnd = source.indexOf('\n', Math.max(end - 1, 0));
   const at = lineEnd < 0 ? source.length : lineEnd + 1;
-  const body =
-    typeof value === 'string'
-      ? `${indent}${key}: ${yamlScalarText(value, undefined)}${eol}`
-      : `${indent}${key}:${eol}${value.map((v) => `${indent}  - ${yamlScalarText(v, undefined)}${eol}`).join('')}`;
+  let body: string;
+  if (typeof value === 'string') body = `${indent}${key}: ${yamlScalarText(value, undefined)}${eol}`;
+  else if (isRecord(value)) {
+    const child = indent + childIndentUnit(source, map, indent);
+    body = `${indent}${key}:${eol}${Object.entries(value)
+      .map(([k, v]) => `${child}${k}: ${yamlScalarText(v, undefined)}${eol}`)
+      .join('')}`;
+  } else
+    body = `${indent}${key}:${eol}${value.map((v) => `${indent}  - ${yamlScalarText(v, undefined)}${eol}`).join('')}`;
   return insertAt(at, lineEnd < 0 ? `${eol}${body}` : body);
+}
+
+/** How far the file indents a nested block mapping under this map's keys (two spaces when none says). */
+function childIndentUnit(source: string, map: YAMLMap, indent: string): string {
+  for (const pair of map.items) {
+    const nested = pair.value;
+    if (!isMap(nested) || nested.flow) continue;
+    const firstKey = nested.items[0]?.key as YamlNode | undefined;
+    if (!firstKey?.range) continue;
+    const inner = indentAt(source, firstKey.range[0]);
+    if (inner.startsWith(indent) && inner.length > indent.length) return inner.slice(indent.length);
+  }
+  return '  ';
 }

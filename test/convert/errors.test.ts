@@ -212,15 +212,6 @@ describe('convert: refusals', () => {
     );
   });
 
-  it('--client minimal (its files are not available to convert yet)', async () => {
-    const dir = copyFixture('empty-function');
-    await refused(
-      [join(dir, 'src/EmptyFunction'), '--client', 'minimal'],
-      dir,
-      /--client runtime-support only/,
-    );
-  });
-
   it('an unknown architecture', async () => {
     const dir = copyFixture('empty-function');
     await refused(

@@ -24,6 +24,12 @@ export const cases: readonly FixtureCase[] = [
     options: { jsonTypes: 'List<OrderLine>', reflectionTypes: 'OrderIntake.Models.OrderLine' },
   },
   { shape: 'solution-props', target: '.', options: {} },
+  // The built-in client: one handler without a context, no implicit usings or nullable, camelCase serializer.
+  { shape: 'minimal-client', target: '.', options: { client: 'minimal' } },
+  // The built-in client: two handlers (one with the client's context, one ValueTask), Amazon.Lambda.Core still used.
+  { shape: 'minimal-multi', target: 'src/Inventory', options: { client: 'minimal' } },
+  // Central package management: versions go to Directory.Packages.props.
+  { shape: 'central-packages', target: 'src/Billing', options: {} },
 ];
 
 export function tempDir(prefix = 'aot-convert-'): string {

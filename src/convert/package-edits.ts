@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { nugetVersions } from '../catalog/packages.js';
+import type { PackageRef } from '../catalog/packages.js';
+import { addItems, readProjectFile, type ProjectFile } from './csproj.js';
+import { findDirectoryPackagesProps } from './discover.js';
+import { deleteLines, replaceRange, type TextEdit } from './splice.js';
+import { wholeLines, type XmlElement } from './xml-doc.js';
+
+/**
+ * PackageReference changes of a conversion: the client's packages added, the serializer raised to a version with
+ * SourceGeneratorLambdaJsonSerializer, packages the built-in client replaced removed. Under central package
+ * management (Directory.Packages.props with ManagePackageVersionsCentrally) versions live in PackageVersion items
+ * there and references carry none, as NuGet requires (NU1008).
+ */
+export interface CentralPackages {
+  readonly path: string;
+  readonly file: ProjectFile;
+}
+
+/** Directory.Packages.props, when central package management is on for this project. */
+export function centralPackages(
+  projectDir: string,
+  project: ProjectFile,
+  inherited: { get(name: string): string | undefined },
+): CentralPackages | undefined {
+  const path = findDirectoryPackagesProps(projectDir);
+  if (!path) return undefined;
+  const file = readProjectFile(readFileSync(path, 'utf8'), path);
+  const enabled =
+    project.property('ManagePackageVersionsCentrally') ??
+    inherited.get('ManagePackageVersionsCentrally') ??
+    file.property('ManagePackageVersionsCentrally');
+  return (enabled ?? '').trim().toLowerCase() === 'true' ? { path, file } : undefined;
+}
+
+/** SourceGeneratorLambdaJsonSerializer first shipped in this version of the package. */
+const sourceGeneratorSince = '2.2.0';
+const serializerId = 'Amazon.Lambda.Serialization.SystemTextJson';
+
+const versionParts = (v: string): number[] =>
+  v
+    .split(/[.-]/)
+    .slice(0, 3)
+    .map((n) => Number.parseInt(n, 10) || 0);
+function olderThan(version: string, minimum: string): boolean {
+  const [a, b] = [versionParts(version), versionParts(minimum)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
+}
+
+const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** The version attribute that decides a reference's version: VersionOverride or Version on it, else its PackageVersion. */
+function versionAttribute(
+  reference: XmlElement,
+  central: CentralPackages | undefined,
+  id: string,
+): { file: 'project' | 'central'; value: string; start: number; end: number } | undefined {
+  const own = reference.attributes.get(central ? 'VersionOverride' : 'Version');
+  if (own) return { file: 'project', value: own.value, start: own.valueStart, end: own.valueEnd };
+  if (!central) return undefined;
+  const pinned = central.file
+    .items('PackageVersion')
+    .find((v) => sameId(v.attributes.get('Include')?.value ?? '', id))
+    ?.attributes.get('Version');
+  return pinned
+    ? { file: 'central', value: pinned.value, start: pinned.valueStart, end: pinned.valueEnd }
+    : undefined;
+}
+
+/** Whole-line removals of the elements, and of each group they leave empty. */
+function removeElements(source: string, elements: readonly XmlElement[]): TextEdit[] {
+  const removed = new Set(elements);
+  const emptied = new Set(
+    elements
+      .map((el) => el.parent)
+      .filter((g): g is XmlElement => g !== undefined && g.children.every((c) => removed.has(c))),
+  );
+  const ranges = [...elements.filter((el) => !(el.parent && emptied.has(el.parent))), ...emptied].map((el) =>
+    wholeLines(source, el),
+  );
+  return deleteLines(source, ranges);
+}
+
+export interface PackageEdits {
+  readonly project: TextEdit[];
+  /** Edits of Directory.Packages.props (central package management only). */
+  readonly central: TextEdit[];
+}
+
+export function packageEdits(
+  project: ProjectFile,
+  wanted: readonly PackageRef[],
+  options: {
+    /** The handler goes through the serializer: it must have SourceGeneratorLambdaJsonSerializer. */
+    readonly usesSerializer: boolean;
+    readonly central: CentralPackages | undefined;
+    /** Package ids to remove (the built-in client replaced them and nothing else uses them). */
+    readonly remove: readonly string[];
+  },
+): PackageEdits {
+  const { central } = options;
+  const references = project.packageReferences();
+  const has = (id: string): boolean => references.some((r) => sameId(r.id, id));
+  const missing = wanted.filter((p) => !has(p.id));
+  const edits: PackageEdits = { project: [], central: [] };
+  edits.project.push(
+    ...addItems(
+      project,
+      'PackageReference',
+      missing.map((p) =>
+        central
+          ? `<PackageReference Include="${p.id}" />`
+          : `<PackageReference Include="${p.id}" Version="${p.version}" />`,
+      ),
+    ),
+  );
+  if (central) {
+    const pinned = central.file.items('PackageVersion').map((v) => v.attributes.get('Include')?.value ?? '');
+    edits.central.push(
+      ...addItems(
+        central.file,
+        'PackageVersion',
+        missing
+          .filter((p) => !pinned.some((id) => sameId(id, p.id)))
+          .map((p) => `<PackageVersion Include="${p.id}" Version="${p.version}" />`),
+      ),
+    );
+  }
+  const serializer = references.find((r) => sameId(r.id, serializerId));
+  const version = serializer ? versionAttribute(serializer.element, central, serializerId) : undefined;
+  if (options.usesSerializer && version && olderThan(version.value, sourceGeneratorSince)) {
+    edits[version.file].push(replaceRange(version.start, version.end, nugetVersions[serializerId]));
+  }
+  const removed = references
+    .filter((r) => options.remove.some((id) => sameId(id, r.id)))
+    .map((r) => r.element);
+  if (removed.length > 0) edits.project.push(...removeElements(project.doc.source, removed));
+  return edits;
+}
