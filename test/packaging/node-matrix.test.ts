@@ -119,6 +119,7 @@ describe('Node 24', () => {
       Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(result.stdout)?.[1] ?? NaN);
     const summary = result.stdout.split('\n').filter((l) => /^# (tests|pass|fail|cancelled|skipped)/.test(l));
     const failures = result.stdout.split('\n').filter((l) => /^\s*not ok /.test(l));
+    t.diagnostic(`on Node ${node24Version}: ${summary.join(', ')}`);
     assert.ok(
       count('pass') > 50,
       `tests ran on Node 24: ${summary.join(', ')}\n${result.stderr.slice(-2000)}`,
