@@ -146,15 +146,29 @@ export class SettingError extends Error {
   }
 }
 
+/**
+ * Messages quote the user's text: control characters, line breaks and bidi controls in it are shown as
+ * \u escapes, so the message stays one line on stderr and cannot drive the terminal.
+ */
+export function printable(message: string): string {
+  return message.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Checks a choice value against the table; free-text settings are checked when the spec is built. */
 export function checkChoice(setting: Setting, value: string): void {
   if (!setting.choices) return;
   if (setting.key === 'runtime' && retiredRuntimes[value] !== undefined) {
-    throw new SettingError(setting, `--runtime ${value} is refused: ${retiredRuntimes[value]}`);
+    throw new SettingError(setting, printable(`--runtime ${value} is refused: ${retiredRuntimes[value]}`));
   }
   if (!setting.choices.some((c) => c.value === value)) {
     const valid = setting.choices.map((c) => c.value).join(', ');
-    throw new SettingError(setting, `Unknown --${setting.flag} '${value}'. Valid values: ${valid}.`);
+    throw new SettingError(
+      setting,
+      printable(`Unknown --${setting.flag} '${value}'. Valid values: ${valid}.`),
+    );
   }
 }
 

@@ -7,7 +7,7 @@ import { runtimes, type LambdaRuntime } from './catalog/runtimes.js';
 import { functionTemplates, type FunctionTemplate } from './catalog/templates.js';
 import { csharpKeywords } from './csharp/keywords.js';
 import { parseTypeList, splitTypeList, TypeNameError } from './csharp/type-names.js';
-import { settingByKey, SettingError, type Settings } from './settings.js';
+import { printable, settingByKey, SettingError, type Settings } from './settings.js';
 
 /**
  * The validated, normalised project description. Computed once from the settings; every template renders
@@ -71,17 +71,6 @@ const frameworkTypeNames = new Set(
 
 function fail(key: Parameters<typeof settingByKey>[0], message: string): never {
   throw new SettingError(settingByKey(key), printable(message));
-}
-
-/**
- * Messages quote the user's text: control characters, line breaks and bidi controls in it are shown as
- * \u escapes, so the message stays one line on stderr and cannot drive the terminal.
- */
-function printable(message: string): string {
-  return message.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 function deriveNamespace(name: string): string {

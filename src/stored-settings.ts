@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTypeList, TypeNameError } from './csharp/type-names.js';
 import { settingsTable, type SettingKey } from './settings.js';
-import { validateName, validateReflectionTypes } from './spec.js';
+import { validateJsonTypes, validateName, validateReflectionTypes } from './spec.js';
 
 /** Key of this generator's answers in `.yo-rc.json` (Yeoman's convention: the package name). */
 export const settingsStoreKey = 'generator-aot-lambda';
@@ -29,11 +28,10 @@ export function readStoredSettings(dir: string): Partial<Record<SettingKey, stri
 export function validateFreeText(key: SettingKey, value: string): string | undefined {
   try {
     if (key === 'name') validateName(value);
-    else if (key === 'jsonTypes') parseTypeList(value);
+    else if (key === 'jsonTypes') validateJsonTypes(value);
     else if (key === 'reflectionTypes') validateReflectionTypes(value);
     return undefined;
   } catch (error) {
-    if (error instanceof TypeNameError) return `--json-types: ${error.message}`;
     return (error as Error).message;
   }
 }

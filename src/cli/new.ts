@@ -1,6 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createEnv } from 'yeoman-environment';
-import AppGenerator from '../../generators/app/index.js';
 import { settingsTable } from '../settings.js';
 
 const yeomanFlags = {
@@ -49,6 +47,11 @@ export async function newCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1) {
     throw new UsageError(`new takes one name, got ${positionals.length}: ${positionals.join(' ')}`);
   }
+  // Yeoman loads here, not at the top: the bin's other commands and --help do not pay for it.
+  const [{ createEnv }, { default: AppGenerator }] = await Promise.all([
+    import('yeoman-environment'),
+    import('../../generators/app/index.js'),
+  ]);
   const env = createEnv({ cwd: process.cwd() });
   // Yeoman logs "An error occured while running <task>" before rethrowing; the bin prints the error itself,
   // so the user sees one message that names the problem instead of two.

@@ -5,7 +5,7 @@ export const csharpKeywords: ReadonlySet<string> = new Set(
     'double else enum event explicit extern false finally fixed float for foreach goto if implicit in int interface ' +
     'internal is lock long namespace new null object operator out override params private protected public readonly ' +
     'ref return sbyte sealed short sizeof stackalloc static string struct switch this throw true try typeof uint ulong ' +
-    'unchecked unsafe ushort using virtual void volatile while'
+    'unchecked unsafe ushort using virtual void volatile while __arglist __makeref __reftype __refvalue'
   ).split(' '),
 );
 

@@ -20,7 +20,7 @@ import { buildSpec } from '../../src/spec.js';
 import { node24Binary, node24Ready, npmFlags, registryProblem, repoRoot, run } from './npm.js';
 
 /**
- * The package as users get it: `npm pack` (which runs the build through `prepare`), the tarball's contents,
+ * The package as users get it: `npm pack` (which runs the build through `prepack`), the tarball's contents,
  * then the tarball installed from the registry into an empty folder and used through `npx aot-lambda` and
  * through `yo aot-lambda` (yo 7.0.1). Slow-ish (npm install): skipped, saying why, without the registry.
  */
@@ -66,7 +66,7 @@ describe(
       const packed = await run('npm', ['pack', '--pack-destination', work, '--json', ...npmFlags], {
         cwd: repoRoot,
       });
-      assert.equal(packed.code, 0, `npm pack failed (its prepare step builds dist/):\n${packed.stderr}`);
+      assert.equal(packed.code, 0, `npm pack failed (its prepack step builds dist/):\n${packed.stderr}`);
       const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as {
         filename: string;
         files: PackedFile[];
