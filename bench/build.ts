@@ -81,7 +81,7 @@ export async function build(request: BuildRequest): Promise<Built | NotBuilt> {
   const dir = join(workRoot, 'builds', request.id);
   const outDir = join(dir, 'out');
   const executable = join(outDir, 'bootstrap');
-  const key = hashOf(project.dir, args, request.properties ?? {}, await sdkVersion());
+  const key = hashOf(project, args, request.properties ?? {}, await sdkVersion());
   const recordFile = join(dir, 'build.json');
   if (!request.rebuild && existsSync(recordFile) && existsSync(executable)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as BuildRecord;
@@ -140,16 +140,29 @@ export function setProperties(csproj: string, properties: Properties): string {
   return text.replace(/<\/Project>\s*$/, `${group}</Project>\n`);
 }
 
-/** What a build depends on: the project's sources, the publish arguments, the properties and the SDK. */
-function hashOf(projectDir: string, args: readonly string[], properties: Properties, sdk: string): string {
+/**
+ * What a build depends on: the project's sources with the properties applied, the publish arguments and the
+ * SDK. The csproj counts without its comments, so rewording them (or the template's values of switches a
+ * set overrides anyway) does not throw away minutes of cached NativeAOT builds.
+ */
+function hashOf(project: Project, args: readonly string[], properties: Properties, sdk: string): string {
   const hash = createHash('sha256');
-  const src = join(projectDir, 'src');
+  const src = join(project.dir, 'src');
+  const csproj = join(src, project.name, `${project.name}.csproj`);
   for (const file of listFiles(src)) {
     hash.update(relative(src, file));
-    hash.update(readFileSync(file));
+    if (file !== csproj) hash.update(readFileSync(file));
+    else hash.update(withoutComments(setProperties(readFileSync(file, 'utf8'), properties)));
   }
-  hash.update(JSON.stringify({ args, properties, sdk }));
+  hash.update(JSON.stringify({ args, sdk }));
   return hash.digest('hex');
+}
+
+function withoutComments(xml: string): string {
+  return xml
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 let sdk: Promise<string> | undefined;
