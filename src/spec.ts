@@ -5,7 +5,7 @@ import { testPackages, type PackageRef } from './catalog/packages.js';
 import { packagings, type Packaging } from './catalog/packaging.js';
 import { runtimes, type LambdaRuntime } from './catalog/runtimes.js';
 import { functionTemplates, type FunctionTemplate } from './catalog/templates.js';
-import { csharpKeywords } from './csharp/keywords.js';
+import { csharpKeywords, identifierPart, identifierStart } from './csharp/keywords.js';
 import { parseTypeList, splitTypeList, TypeNameError } from './csharp/type-names.js';
 import { printable, settingByKey, SettingError, type Settings } from './settings.js';
 
@@ -177,13 +177,15 @@ function parseReflectionTypes(text: string, defaultAssembly: string): Reflection
   return [...seen.values()];
 }
 
+const typeNameToken = new RegExp(`${identifierStart}(?:${identifierPart}|[.:])*(<)?`, 'gu');
+
 /** Simple (unqualified, non-generic-definition) names used in the type list that nothing defines yet. */
 function findStubTypes(jsonTypes: readonly string[], defined: ReadonlySet<string>): string[] {
   const names = new Set<string>();
   for (const type of jsonTypes) {
     // Identifier characters as the type-name parser reads them (letter numbers, combining marks, connectors,
     // format characters): a narrower class would cut 'ⅫÉ' into a stub named 'É'.
-    for (const match of type.matchAll(/[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}.:]*(<)?/gu)) {
+    for (const match of type.matchAll(typeNameToken)) {
       const [token, generic] = [match[0].replace(/<$/, ''), match[1]];
       if (generic || token.includes('.') || token.includes('::')) continue;
       if (csharpKeywords.has(token) || frameworkTypeNames.has(token) || defined.has(token)) continue;

@@ -9,8 +9,15 @@ export const csharpKeywords: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-/** A C# identifier (letters, digits, underscore; not starting with a digit), per the spec's Unicode classes. */
-const identifierPattern = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}]*$/u;
+/**
+ * Identifier characters, as regex source: what the C# spec allows (Unicode categories) and also Unicode's XID
+ * classes, which tree-sitter's grammar and other tools use. A letter outside XID (e.g. U+FDFA, whose NFKC form
+ * has spaces) is legal C# but breaks those tools, so generated code does without it.
+ */
+export const identifierStart = String.raw`(?:(?=[\p{L}\p{Nl}_])[\p{XID_Start}_])`;
+export const identifierPart = String.raw`(?:(?=[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}])\p{XID_Continue}|\p{Cf})`;
+
+const identifierPattern = new RegExp(`^${identifierStart}${identifierPart}*$`, 'u');
 
 export function isCSharpIdentifier(text: string): boolean {
   return identifierPattern.test(text) && !csharpKeywords.has(text);

@@ -1,4 +1,6 @@
-import { csharpKeywords, isCSharpIdentifier } from './keywords.js';
+import { csharpKeywords, identifierPart, identifierStart, isCSharpIdentifier } from './keywords.js';
+
+const identifierAtStart = new RegExp(`^${identifierStart}${identifierPart}*`, 'u');
 
 /**
  * Parser for C# type names as users type them in `--json-types`: qualified names, generics (nested),
@@ -94,9 +96,7 @@ class Reader {
   }
   identifier(): string {
     this.skipSpace();
-    const match = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}]*/u.exec(
-      this.text.slice(this.pos),
-    );
+    const match = identifierAtStart.exec(this.text.slice(this.pos));
     if (!match) this.fail('expected a name');
     this.pos += match[0].length;
     return match[0];
