@@ -9,58 +9,16 @@ const identifierAtStart = new RegExp(`^${identifierStart}${identifierPart}*`, 'u
  */
 export class TypeNameError extends Error {}
 
-const builtInAliases = new Set([
-  'bool',
-  'byte',
-  'sbyte',
-  'char',
-  'decimal',
-  'double',
-  'float',
-  'int',
-  'uint',
-  'long',
-  'ulong',
-  'short',
-  'ushort',
-  'object',
-  'string',
-  'nint',
-  'nuint',
-]);
+/** C#'s keyword aliases of built-in types: the only keywords allowed as a type name. */
+const valueTypeAliases =
+  'bool byte sbyte char decimal double float int uint long ulong short ushort nint nuint'.split(' ');
+const builtInAliases = new Set([...valueTypeAliases, 'object', 'string']);
 /** `?` is kept only on these: on reference types it is an annotation that `typeof` rejects (CS8639). */
 const valueTypes = new Set([
-  'bool',
-  'byte',
-  'sbyte',
-  'char',
-  'decimal',
-  'double',
-  'float',
-  'int',
-  'uint',
-  'long',
-  'ulong',
-  'short',
-  'ushort',
-  'nint',
-  'nuint',
-  'DateTime',
-  'DateTimeOffset',
-  'DateOnly',
-  'TimeOnly',
-  'TimeSpan',
-  'Guid',
-  'Int32',
-  'Int64',
-  'Boolean',
-  'Decimal',
-  'Double',
-  'Single',
-  'Half',
-  'Int128',
-  'UInt128',
-  'JsonElement',
+  ...valueTypeAliases,
+  ...'DateTime DateTimeOffset DateOnly TimeOnly TimeSpan Guid Int32 Int64 Boolean Decimal Double Single Half Int128 UInt128 JsonElement'.split(
+    ' ',
+  ),
 ]);
 const taskTypes = new Set([
   'Task',
