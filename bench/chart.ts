@@ -14,9 +14,16 @@ export interface Bar {
   color: string;
 }
 
+const legend = 'dark: spawn to first GET /next (init); light: spawn to first response; whisker: p10 to p90';
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function barChart(title: string, subtitle: string, bars: readonly Bar[]): string {
+export function barChart(
+  title: string,
+  subtitle: string,
+  bars: readonly Bar[],
+  notes: readonly string[] = [],
+): string {
   const left = 190;
   const right = 90;
   const plotWidth = 560;
@@ -24,10 +31,12 @@ export function barChart(title: string, subtitle: string, bars: readonly Bar[]):
   const groupGap = 14;
   const top = 62;
   const groups = [...new Set(bars.map((b) => b.group))];
-  const height = top + bars.length * row + groups.length * groupGap + 50;
+  const footnotes = [...notes.flatMap((n) => wrap(n, 130)), legend];
+  const plotBottom = top + bars.length * row + groups.length * groupGap;
+  const height = plotBottom + 44 + footnotes.length * 15;
   const width = left + plotWidth + right;
   const max = niceMax(Math.max(...bars.map((b) => b.p90), 1));
-  const x = (v: number) => left + (v / max) * plotWidth;
+  const x = (v: number) => Math.round((left + (v / max) * plotWidth) * 10) / 10;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
@@ -36,12 +45,11 @@ export function barChart(title: string, subtitle: string, bars: readonly Bar[]):
     `<text x="${left}" y="40" fill="#555">${esc(subtitle)}</text>`,
   );
   const ticks = 5;
-  const plotBottom = height - 40;
   for (let i = 0; i <= ticks; i++) {
     const v = (max / ticks) * i;
     out.push(
       `<line x1="${x(v)}" y1="${top - 6}" x2="${x(v)}" y2="${plotBottom}" stroke="#e3e3e3"/>`,
-      `<text x="${x(v)}" y="${plotBottom + 16}" text-anchor="middle" fill="#555">${fmt(v)}</text>`,
+      `<text x="${x(v)}" y="${plotBottom + 16}" text-anchor="middle" fill="#555">${Number.isInteger(v) ? v : v.toFixed(1)}</text>`,
     );
   }
   out.push(
@@ -55,8 +63,8 @@ export function barChart(title: string, subtitle: string, bars: readonly Bar[]):
       const mid = y + row / 2 - 4;
       out.push(
         `<text x="${left - 8}" y="${mid + 4}" text-anchor="end">${esc(bar.label)}</text>`,
-        `<rect x="${left}" y="${mid - 9}" width="${x(bar.median) - left}" height="18" fill="${bar.color}" fill-opacity="0.45"/>`,
-        `<rect x="${left}" y="${mid - 9}" width="${x(bar.init) - left}" height="18" fill="${bar.color}"/>`,
+        `<rect x="${left}" y="${mid - 9}" width="${(x(bar.median) - left).toFixed(1)}" height="18" fill="${bar.color}" fill-opacity="0.45"/>`,
+        `<rect x="${left}" y="${mid - 9}" width="${(x(bar.init) - left).toFixed(1)}" height="18" fill="${bar.color}"/>`,
         `<line x1="${x(bar.p10)}" y1="${mid}" x2="${x(bar.p90)}" y2="${mid}" stroke="#222"/>`,
         `<line x1="${x(bar.p10)}" y1="${mid - 5}" x2="${x(bar.p10)}" y2="${mid + 5}" stroke="#222"/>`,
         `<line x1="${x(bar.p90)}" y1="${mid - 5}" x2="${x(bar.p90)}" y2="${mid + 5}" stroke="#222"/>`,
@@ -65,11 +73,25 @@ export function barChart(title: string, subtitle: string, bars: readonly Bar[]):
       y += row;
     }
   }
-  out.push(
-    `<text x="${left}" y="${height - 6}" fill="#555" font-size="11">dark: spawn to first GET /next (init); light: to first response; whisker: p10 to p90</text>`,
-    '</svg>',
+  footnotes.forEach((line, i) =>
+    out.push(`<text x="8" y="${plotBottom + 50 + i * 15}" fill="#555" font-size="11">${esc(line)}</text>`),
   );
+  out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** Greedy word wrap: SVG text does not wrap by itself. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function niceMax(v: number): number {

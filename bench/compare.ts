@@ -3,10 +3,11 @@
  * and reported as not measured when its packages cannot be restored), each as NativeAOT, JIT and ReadyToRun.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { functionTemplates } from '../src/catalog/templates.js';
 import type { BenchOptions } from './args.js';
-import { build, scaffold, type Built } from './build.js';
+import { build, scaffold } from './build.js';
+import { buildFloor } from './floor.js';
 import { barChart, type Bar } from './chart.js';
 import { LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
 import { measureCold, measureWarm, type Target } from './measure.js';
@@ -30,7 +31,7 @@ export interface VariantResult {
   id: string;
   template: string;
   client: string;
-  mode: Mode;
+  mode: Mode | 'floor';
   label: string;
   status: 'measured' | 'not measured';
   reason?: string;
@@ -53,12 +54,13 @@ export interface Comparison {
 }
 
 const clients = ['minimal', 'runtime-support'] as const;
+const floorLabel = 'harness floor (C, raw socket)';
 
 export async function runComparison(options: BenchOptions, command: string): Promise<Comparison> {
   const log = (line: string) => console.error(`[bench] ${line}`);
   const templates = options.only.length > 0 ? options.only : ['hello', 'typed'];
   const variants: VariantResult[] = [];
-  const built = new Map<string, Built>();
+  const executables = new Map<string, string>();
 
   for (const template of templates) {
     for (const client of clients) {
@@ -88,7 +90,7 @@ export async function runComparison(options: BenchOptions, command: string): Pro
         log(
           `${id}: ${result.cached ? 'cached build' : `published in ${result.publishSeconds.toFixed(0)} s`}`,
         );
-        built.set(id, result);
+        executables.set(id, result.executable);
         variants.push({
           ...base,
           status: 'measured',
@@ -105,13 +107,32 @@ export async function runComparison(options: BenchOptions, command: string): Pro
     }
   }
 
+  if (templates.includes('hello')) {
+    const floor = buildFloor();
+    const base = {
+      id: 'hello/floor',
+      template: 'hello',
+      client: 'none',
+      mode: 'floor',
+      label: floorLabel,
+    } as const;
+    if (floor.status === 'built') {
+      executables.set(base.id, floor.executable);
+      variants.push({
+        ...base,
+        status: 'measured',
+        sizes: measureSizes('aot', dirname(floor.executable), floor.executable),
+      });
+    } else variants.push({ ...base, status: 'not measured', reason: floor.reason });
+  }
+
   const targets: Target[] = variants
     .filter((v) => v.status === 'measured')
     .map((v) => {
       const template = functionTemplates.find((t) => t.id === v.template);
       return {
         id: v.id,
-        executable: (built.get(v.id) as Built).executable,
+        executable: executables.get(v.id) as string,
         event: JSON.stringify(template?.sampleEvent),
         expected: template?.expectedResponse,
       };
@@ -152,6 +173,8 @@ export function checkTargets(variants: readonly VariantResult[]): TargetCheck[] 
   const checks: TargetCheck[] = [];
   const find = (template: string, mode: Mode) =>
     variants.find((v) => v.template === template && v.client === 'minimal' && v.mode === mode && v.cold);
+  // Both pay the harness's spawn and loopback round trip; net of it, the ratio is the runtimes' own.
+  const floor = variants.find((v) => v.mode === 'floor')?.cold?.coldStartMs.median;
   for (const template of ['hello', 'typed']) {
     const aot = find(template, 'aot');
     const jit = find(template, 'jit');
@@ -161,7 +184,11 @@ export function checkTargets(variants: readonly VariantResult[]): TargetCheck[] 
     checks.push(
       {
         target: `${template}: NativeAOT cold start <= 0.12 x JIT`,
-        measured: `${cold.toFixed(3)}x (${aot.cold.coldStartMs.median.toFixed(1)} / ${jit.cold.coldStartMs.median.toFixed(1)} ms)`,
+        measured:
+          `${cold.toFixed(3)}x (${aot.cold.coldStartMs.median.toFixed(1)} / ${jit.cold.coldStartMs.median.toFixed(1)} ms)` +
+          (floor === undefined
+            ? ''
+            : `; net of the ${floor.toFixed(1)} ms harness floor: ${((aot.cold.coldStartMs.median - floor) / (jit.cold.coldStartMs.median - floor)).toFixed(3)}x`),
         met: cold <= 0.12,
       },
       {
@@ -189,7 +216,12 @@ export function checkTargets(variants: readonly VariantResult[]): TargetCheck[] 
   return checks;
 }
 
-const colors: Record<Mode, string> = { aot: '#2b7bba', jit: '#d1495b', r2r: '#edae49' };
+const colors: Record<Mode | 'floor', string> = {
+  aot: '#2b7bba',
+  jit: '#d1495b',
+  r2r: '#edae49',
+  floor: '#8c8c8c',
+};
 
 function writeComparison(outDir: string, comparison: Comparison): void {
   mkdirSync(outDir, { recursive: true });
@@ -200,8 +232,8 @@ function writeComparison(outDir: string, comparison: Comparison): void {
     .map((v) => {
       const c = v.cold as ColdSummary;
       return {
-        group: `${v.template} (${v.client})`,
-        label: v.label,
+        group: v.template,
+        label: v.mode === 'floor' ? 'harness floor (C)' : v.label,
         median: c.coldStartMs.median,
         p10: c.coldStartMs.p10,
         p90: c.coldStartMs.p90,
@@ -216,8 +248,19 @@ function writeComparison(outDir: string, comparison: Comparison): void {
       'Cold start per variant (spawn to first response, median)',
       `${conditions.coldRounds} cold starts each, interleaved; ${conditions.machine.cores} cores, load ${conditions.load.during.mean.toFixed(2)}; .NET ${conditions.machine.dotnetRuntime}`,
       bars,
+      notSeen(comparison.variants),
     ),
   );
+}
+
+/** One line per reason a group of variants was not measured, for the chart's foot. */
+function notSeen(variants: readonly VariantResult[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const v of variants.filter((x) => x.status === 'not measured')) {
+    const key = v.reason ?? 'no result';
+    byReason.set(key, [...(byReason.get(key) ?? []), `${v.template} ${v.client}`]);
+  }
+  return [...byReason].map(([reason, names]) => `Not measured: ${[...new Set(names)].join(', ')}: ${reason}`);
 }
 
 export function comparisonMarkdown(comparison: Comparison): string {
@@ -243,7 +286,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
       '|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const v of rows) {
-      const name = `${v.client} · ${v.label}`;
+      const name = v.mode === 'floor' ? v.label : `${v.client} · ${v.label}`;
       if (!v.cold || !v.warm || !v.sizes) {
         lines.push(`| ${name} | not measured: ${v.reason ?? 'no result'} |||||||||`);
         continue;
@@ -262,6 +305,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     '## What was built',
     '',
     ...modeSpecs.map((m) => `- **${m.label}**: ${m.description}.`),
+    `- **${floorLabel}**: bench/floor/floor.c, the same Runtime API calls with no language runtime: what spawning a process and one loopback round trip cost in this harness. Every variant pays it; on Lambda its place is taken by Lambda's own (larger) fixed costs.`,
     '',
     'Each build is checked before it is measured (bench/verify.ts):',
     '',

@@ -46,3 +46,42 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   const k = round % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
+
+export interface Difference {
+  median: number;
+  /** 95% bootstrap confidence interval of the median difference. */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Median of the paired differences a[i] - b[i] (samples taken in the same round, so drift in the machine's
+ * load cancels), with a percentile-bootstrap 95% interval; a fixed seed keeps reports reproducible.
+ */
+export function pairedDifference(a: readonly number[], b: readonly number[], iterations = 2000): Difference {
+  const n = Math.min(a.length, b.length);
+  const diffs = Array.from({ length: n }, (_, i) => (a[i] as number) - (b[i] as number));
+  const median = (xs: number[]) =>
+    quantile(
+      [...xs].sort((x, y) => x - y),
+      0.5,
+    );
+  const random = mulberry32(0x5eed);
+  const medians: number[] = [];
+  for (let k = 0; k < iterations; k++) {
+    medians.push(median(Array.from({ length: n }, () => diffs[Math.floor(random() * n)] as number)));
+  }
+  medians.sort((x, y) => x - y);
+  return { median: median(diffs), lo: quantile(medians, 0.025), hi: quantile(medians, 0.975) };
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

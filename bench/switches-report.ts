@@ -1,5 +1,6 @@
 /** switches.md: the switch study as tables, with the size breakdown of the generated build. */
 import type { Breakdown } from './breakdown.js';
+import type { Difference } from './stats.js';
 import { mib, spread, type ColdSummary, type Conditions, type Sizes, type WarmSummary } from './results.js';
 
 export interface ErrorSample {
@@ -20,11 +21,15 @@ export interface SetResult {
   /** The executable did not answer the sample event: why. */
   broken?: string;
   cold?: ColdSummary;
+  /** Cold start minus `before`'s, paired by round. */
+  coldDeltaMs?: Difference;
   warm?: WarmSummary;
   error?: ErrorSample;
 }
 
 const kib = (bytes: number) => `${bytes < 0 ? '−' : '+'}${(Math.abs(bytes) / 1024).toFixed(0)} KiB`;
+const signed = (v: number) => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(1)}`;
+const difference = (d: Difference) => `${signed(d.median)} (${signed(d.lo)} to ${signed(d.hi)})`;
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
 export function switchesMarkdown(c: Conditions, results: readonly SetResult[], map?: Breakdown): string {
@@ -34,19 +39,19 @@ export function switchesMarkdown(c: Conditions, results: readonly SetResult[], m
     '',
     `${c.date.slice(0, 10)} · \`${c.command}\` · ${c.machine.cores} × ${c.machine.cpu} · .NET SDK ${c.machine.dotnetSdk} (runtime ${c.machine.dotnetRuntime}) · load (1-min average) ${c.load.atStart.toFixed(2)} when measuring began, ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during · ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per set, ${c.order} · AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb}.`,
     '',
-    'Cells: median (p10–p90). Δ: against `before`, the csproj before this study. Error: what the caller gets when the handler throws (hello given an object instead of a string).',
+    'Cells: median (p10–p90). Δ: against `before`, the csproj before this study; for cold start, the median of the differences paired by round, with its 95% bootstrap interval (an interval that contains 0 means no measurable difference). Error: what the caller gets when the handler throws (hello given an object instead of a string).',
     '',
-    '| Set | Executable | Δ | Zip | Δ | Cold start ms | Init ms | Peak RSS MiB | Warm ms | Stack frames | Error message |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Set | Executable | Δ | Zip | Δ | Cold start ms | Δ ms (95% CI) | Init ms | Peak RSS MiB | Warm ms | Stack frames | Error message |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const sizes = `${mib(r.sizes.executableBytes)} | ${ref ? kib(r.sizes.executableBytes - ref.sizes.executableBytes) : ''} | ${mib(r.sizes.zipBytes)} | ${ref ? kib(r.sizes.zipBytes - ref.sizes.zipBytes) : ''}`;
     if (r.broken) {
-      lines.push(`| \`${r.id}\` | ${sizes} | **broken**: ${cell(r.broken.slice(0, 160))} ||||||`);
+      lines.push(`| \`${r.id}\` | ${sizes} | **broken**: ${cell(r.broken.slice(0, 160))} |||||||`);
       continue;
     }
     lines.push(
-      `| \`${r.id}\` | ${sizes} | ${r.cold ? spread(r.cold.coldStartMs) : ''} | ${r.cold ? spread(r.cold.initMs) : ''} | ${r.cold ? spread(r.cold.peakRssMb) : ''} | ${r.warm ? r.warm.durationMs.median.toFixed(3) : ''} | ${r.error?.stackFrames ?? ''} | ${cell((r.error?.errorMessage ?? '').slice(0, 70))} |`,
+      `| \`${r.id}\` | ${sizes} | ${r.cold ? spread(r.cold.coldStartMs) : ''} | ${r.coldDeltaMs ? difference(r.coldDeltaMs) : ''} | ${r.cold ? spread(r.cold.initMs) : ''} | ${r.cold ? spread(r.cold.peakRssMb) : ''} | ${r.warm ? r.warm.durationMs.median.toFixed(3) : ''} | ${r.error?.stackFrames ?? ''} | ${cell((r.error?.errorMessage ?? '').slice(0, 70))} |`,
     );
   }
   lines.push('', '## The sets, and what reached the compiler', '');

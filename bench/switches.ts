@@ -14,6 +14,7 @@ import { build, scaffold, type Built, type Properties } from './build.js';
 import { LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
 import { coldStart, measureCold, measureWarm, type Target } from './measure.js';
 import { summarizeCold, summarizeWarm, type Conditions } from './results.js';
+import { pairedDifference } from './stats.js';
 import { measureSizes } from './sizes.js';
 import { studiedSwitches, switchSets } from './switch-sets.js';
 import { switchesMarkdown, type ErrorSample, type SetResult } from './switches-report.js';
@@ -81,8 +82,15 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
   const cold = await measureCold(targets, options.cold, settings);
   const warm = await measureWarm(targets, warmCount, settings);
   const during = sampler.stop();
+  const reference = cold.get('before')?.map((x) => x.coldStartMs);
   for (const r of results) {
     const c = cold.get(r.id);
+    if (c && reference && r.id !== 'before') {
+      r.coldDeltaMs = pairedDifference(
+        c.map((x) => x.coldStartMs),
+        reference,
+      );
+    }
     const w = warm.get(r.id);
     if (c) r.cold = summarizeCold(c);
     if (w) r.warm = summarizeWarm(w);
