@@ -47,6 +47,8 @@ export interface BuildRequest {
   /** Folder name under bench/work/builds. */
   id: string;
   properties?: Properties;
+  /** Files of the function project to replace, by path under src/<Name> (what-if experiments). */
+  files?: Readonly<Record<string, string>>;
   rebuild?: boolean;
 }
 
@@ -81,7 +83,7 @@ export async function build(request: BuildRequest): Promise<Built | NotBuilt> {
   const dir = join(workRoot, 'builds', request.id);
   const outDir = join(dir, 'out');
   const executable = join(outDir, 'bootstrap');
-  const key = hashOf(project, args, request.properties ?? {}, await sdkVersion());
+  const key = hashOf(project, args, request.properties ?? {}, request.files ?? {}, await sdkVersion());
   const recordFile = join(dir, 'build.json');
   if (!request.rebuild && existsSync(recordFile) && existsSync(executable)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as BuildRecord;
@@ -94,6 +96,9 @@ export async function build(request: BuildRequest): Promise<Built | NotBuilt> {
   const csproj = join(dir, 'src', project.name, `${project.name}.csproj`);
   if (request.properties)
     writeFileSync(csproj, setProperties(readFileSync(csproj, 'utf8'), request.properties));
+  for (const [path, text] of Object.entries(request.files ?? {})) {
+    writeFileSync(join(dir, 'src', project.name, path), text);
+  }
 
   const publish = await dotnet(args, dir);
   if (publish.status !== 0) {
@@ -145,13 +150,22 @@ export function setProperties(csproj: string, properties: Properties): string {
  * SDK. The csproj counts without its comments, so rewording them (or the template's values of switches a
  * set overrides anyway) does not throw away minutes of cached NativeAOT builds.
  */
-function hashOf(project: Project, args: readonly string[], properties: Properties, sdk: string): string {
+function hashOf(
+  project: Project,
+  args: readonly string[],
+  properties: Properties,
+  files: Readonly<Record<string, string>>,
+  sdk: string,
+): string {
   const hash = createHash('sha256');
   const src = join(project.dir, 'src');
   const csproj = join(src, project.name, `${project.name}.csproj`);
+  const projectDir = join(src, project.name);
   for (const file of listFiles(src)) {
     hash.update(relative(src, file));
-    if (file !== csproj) hash.update(readFileSync(file));
+    const replaced = files[relative(projectDir, file)];
+    if (replaced !== undefined) hash.update(replaced);
+    else if (file !== csproj) hash.update(readFileSync(file));
     else hash.update(withoutComments(setProperties(readFileSync(file, 'utf8'), properties)));
   }
   hash.update(JSON.stringify({ args, sdk }));

@@ -9,6 +9,8 @@ export interface SwitchSet {
   description: string;
   /** Undefined: the csproj exactly as generated. */
   properties?: Properties;
+  /** Function-project files replaced for a what-if, by path under src/<Name>: the bench file to use. */
+  files?: Readonly<Record<string, string>>;
 }
 
 const unset: Properties = {
@@ -118,6 +120,13 @@ export const switchSets: readonly SwitchSet[] = [
     id: 'lean+invariant-timezone',
     description: 'lean, InvariantTimezone=true (UTC only)',
     properties: { ...lean, InvariantTimezone: 'true' },
+  },
+  // Not a switch: what the HTTP stack costs. The built-in client's HttpClient swapped for a plain socket.
+  {
+    id: 'what-if-socket-client',
+    description:
+      'as generated, with Runtime/RuntimeApiClient.cs replaced by bench/experiments/SocketRuntimeApiClient.cs (HTTP/1.1 over a Socket instead of HttpClient)',
+    files: { 'Runtime/RuntimeApiClient.cs': 'experiments/SocketRuntimeApiClient.cs' },
   },
   // The map file is a side output of ILC: it explains the size without changing the executable.
   {

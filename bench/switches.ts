@@ -34,6 +34,7 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
       mode: 'aot',
       id: `switches-${set.id}`,
       properties: set.properties,
+      files: set.files && experimentFiles(set.files, project.name),
       rebuild: options.rebuild,
     });
     if (result.status !== 'built') throw new Error(`${set.id}: ${result.reason}`);
@@ -154,6 +155,16 @@ async function errorSample(target: Target, memoryMb: number): Promise<ErrorSampl
   }
 }
 
+/** Reads the bench files a what-if puts in the project, with the project's namespace filled in. */
+function experimentFiles(files: Readonly<Record<string, string>>, namespace: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([path, source]) => [
+      path,
+      readFileSync(join(import.meta.dirname, source), 'utf8').replaceAll('__NAMESPACE__', namespace),
+    ]),
+  );
+}
+
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return (text.split('\n')[0] ?? '').slice(0, 400);
@@ -169,8 +180,9 @@ function withoutEchoedKnobs(args: readonly string[]): string[] {
 /** The switch values a set compiles with: the generated csproj's, overridden by the set's. */
 function effectiveProperties(csproj: string, properties: Properties | undefined): Record<string, string> {
   const result: Record<string, string> = {};
+  const active = csproj.replace(/<!--[\s\S]*?-->/g, ''); // the template's comments mention switches too
   for (const name of studiedSwitches) {
-    const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(csproj);
+    const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(active);
     const value = properties && name in properties ? properties[name] : match?.[1];
     if (value !== undefined && value !== null) result[name] = value;
   }
