@@ -9,7 +9,7 @@ import type { BenchOptions } from './args.js';
 import { build, scaffold } from './build.js';
 import { buildFloor } from './floor.js';
 import { barChart, type Bar } from './chart.js';
-import { LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
+import { LoadGate, LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
 import { measureCold, measureWarm, type Target } from './measure.js';
 import { modeSpecs, type Mode } from './modes.js';
 import {
@@ -141,7 +141,8 @@ export async function runComparison(options: BenchOptions, command: string): Pro
   const quiet = await waitForQuiet(options.maxLoad, options.waitMinutes, log);
   log(`measuring ${targets.length} variants at load ${quiet.load.toFixed(2)}`);
   const sampler = new LoadSampler();
-  const settings = { memoryMb: options.memoryMb, log };
+  const gate = new LoadGate(options.maxLoad, options.waitMinutes * 60, log);
+  const settings = { memoryMb: options.memoryMb, log, beforeRound: () => gate.pass() };
   const cold = await measureCold(targets, options.cold, settings);
   const warm = await measureWarm(targets, options.warm, settings);
   const during = sampler.stop();
@@ -156,7 +157,12 @@ export async function runComparison(options: BenchOptions, command: string): Pro
     date: new Date().toISOString(),
     command,
     machine: await machineInfo(),
-    load: { atStart: quiet.load, waitedSeconds: Math.round(quiet.waitedSeconds), during },
+    load: {
+      atStart: quiet.load,
+      waitedSeconds: Math.round(quiet.waitedSeconds),
+      pausedSeconds: Math.round(gate.pausedSeconds),
+      during,
+    },
     memoryMb: options.memoryMb,
     coldRounds: options.cold,
     warmInvocations: options.warm,
@@ -271,7 +277,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     '',
     `${c.date.slice(0, 10)} · \`${c.command}\` · ${c.machine.cores} × ${c.machine.cpu}, ${c.machine.memoryGiB} GiB, Linux ${c.machine.kernel} · .NET SDK ${c.machine.dotnetSdk} (runtime ${c.machine.dotnetRuntime}) · Node ${c.machine.node}`,
     '',
-    `Load (1-min average): ${c.load.atStart.toFixed(2)} when measuring began (after waiting ${c.load.waitedSeconds} s), ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during it. AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb} for every run. ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per variant, ${c.order}.`,
+    `Load (1-min average): ${c.load.atStart.toFixed(2)} when measuring began (after waiting ${c.load.waitedSeconds} s), ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during it, the bench's own runtime included; paused ${c.load.pausedSeconds} s between rounds for others' work. AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb} for every run. ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per variant, ${c.order}.`,
     '',
     'Cells: median (p10–p90). Ratios are to the JIT build of the same template, from the same run.',
     '',

@@ -35,6 +35,8 @@ export interface WarmSamples {
 export interface MeasureSettings {
   memoryMb: number;
   log: (line: string) => void;
+  /** Awaited before each round (cold) or chunk (warm): lets the caller pause while the machine is busy. */
+  beforeRound?: () => Promise<void>;
 }
 
 const start = (target: Target, memoryMb: number): Promise<Emulator> =>
@@ -77,6 +79,7 @@ export async function measureCold(
   const samples = new Map<string, ColdSample[]>(targets.map((t) => [t.id, []]));
   for (const target of targets) await coldStart(target, settings.memoryMb);
   for (let round = 0; round < rounds; round++) {
+    await settings.beforeRound?.();
     for (const target of rotate(targets, round)) {
       samples.get(target.id)?.push(await coldStart(target, settings.memoryMb));
     }
@@ -110,6 +113,7 @@ export async function measureWarm(
       firstPayload.set(target.id, cold.payload);
     }
     for (let round = 0, done = 0; done < count; round++, done += chunk) {
+      await settings.beforeRound?.();
       for (const target of rotate(targets, round)) {
         const emulator = emulators.get(target.id) as Emulator;
         const into = samples.get(target.id) as WarmSamples;

@@ -28,7 +28,13 @@ export interface Conditions {
   command: string;
   machine: MachineInfo;
   /** 1-minute load average: when measuring began, and sampled during the measurement. */
-  load: { atStart: number; waitedSeconds: number; during: { min: number; max: number; mean: number } };
+  load: {
+    atStart: number;
+    waitedSeconds: number;
+    /** Time spent paused between rounds while someone else's work ran. */
+    pausedSeconds: number;
+    during: { min: number; max: number; mean: number };
+  };
   memoryMb: number;
   coldRounds: number;
   warmInvocations: number;

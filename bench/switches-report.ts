@@ -37,7 +37,7 @@ export function switchesMarkdown(c: Conditions, results: readonly SetResult[], m
   const lines = [
     '# Size and speed switches: hello, built-in client, NativeAOT',
     '',
-    `${c.date.slice(0, 10)} · \`${c.command}\` · ${c.machine.cores} × ${c.machine.cpu} · .NET SDK ${c.machine.dotnetSdk} (runtime ${c.machine.dotnetRuntime}) · load (1-min average) ${c.load.atStart.toFixed(2)} when measuring began, ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during · ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per set, ${c.order} · AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb}.`,
+    `${c.date.slice(0, 10)} · \`${c.command}\` · ${c.machine.cores} × ${c.machine.cpu} · .NET SDK ${c.machine.dotnetSdk} (runtime ${c.machine.dotnetRuntime}) · load (1-min average) ${c.load.atStart.toFixed(2)} when measuring began, ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during, the bench's own runtime included; paused ${c.load.pausedSeconds} s between rounds for others' work · ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per set, ${c.order} · AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb}.`,
     '',
     'Cells: median (p10–p90). Δ: against `before`, the csproj before this study; for cold start, the median of the differences paired by round, with its 95% bootstrap interval (an interval that contains 0 means no measurable difference). Error: what the caller gets when the handler throws (hello given an object instead of a string).',
     '',

@@ -11,7 +11,7 @@ import { startRuntimeApi } from '../src/emulator/index.js';
 import type { BenchOptions } from './args.js';
 import { breakdown, type Breakdown } from './breakdown.js';
 import { build, scaffold, type Built, type Properties } from './build.js';
-import { LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
+import { LoadGate, LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
 import { coldStart, measureCold, measureWarm, type Target } from './measure.js';
 import { summarizeCold, summarizeWarm, type Conditions } from './results.js';
 import { pairedDifference } from './stats.js';
@@ -78,7 +78,8 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
   const quiet = await waitForQuiet(options.maxLoad, options.waitMinutes, log);
   log(`measuring ${targets.length} sets at load ${quiet.load.toFixed(2)}`);
   const sampler = new LoadSampler();
-  const settings = { memoryMb: options.memoryMb, log };
+  const gate = new LoadGate(options.maxLoad, options.waitMinutes * 60, log);
+  const settings = { memoryMb: options.memoryMb, log, beforeRound: () => gate.pass() };
   const warmCount = Math.min(options.warm, WARM_PER_SET);
   const cold = await measureCold(targets, options.cold, settings);
   const warm = await measureWarm(targets, warmCount, settings);
@@ -103,7 +104,12 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     date: new Date().toISOString(),
     command,
     machine: await machineInfo(),
-    load: { atStart: quiet.load, waitedSeconds: Math.round(quiet.waitedSeconds), during },
+    load: {
+      atStart: quiet.load,
+      waitedSeconds: Math.round(quiet.waitedSeconds),
+      pausedSeconds: Math.round(gate.pausedSeconds),
+      during,
+    },
     memoryMb: options.memoryMb,
     coldRounds: options.cold,
     warmInvocations: warmCount,
