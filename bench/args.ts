@@ -11,6 +11,8 @@ export interface BenchOptions {
   only: string[];
   /** Run the size/speed switch study on the hello NativeAOT build instead of the variant comparison. */
   switches: boolean;
+  /** Only write the markdown and chart again from the JSON already in outDir. */
+  render: boolean;
   /** Where the table, JSON and chart go. */
   outDir: string;
   /** Publish again even when a build of the same sources and arguments is cached under bench/work. */
@@ -33,6 +35,7 @@ const usage = `Usage: npm run bench -- [options]
   --only T[,T]     templates to run: hello, typed (default both)
   --switches       size/speed switch study of the hello NativeAOT build (bench/results/switches.md)
   --out DIR        output folder (default bench/results)
+  --render         only rewrite the markdown and chart from the JSON in the output folder
   --rebuild        publish again even when a cached build matches
   --max-load X     wait until the 1-minute load average is below X before measuring (default 0.7)
   --wait-minutes M wait at most M minutes for that (default 20; 0 = do not wait)
@@ -48,6 +51,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       only: { type: 'string' },
       switches: { type: 'boolean', default: false },
       out: { type: 'string' },
+      render: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       'max-load': { type: 'string' },
       'wait-minutes': { type: 'string' },
@@ -72,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     quick,
     only,
     switches: values.switches === true,
+    render: values.render === true,
     outDir: values.out ?? (quick ? join(workRoot, 'results-quick') : join(benchRoot, 'results')),
     rebuild: values.rebuild === true,
     maxLoad: number(values['max-load'], 0.7, '--max-load'),

@@ -2,7 +2,7 @@
  * The variant comparison behind `npm run bench`: hello and typed, built-in client (RuntimeSupport is tried
  * and reported as not measured when its packages cannot be restored), each as NativeAOT, JIT and ReadyToRun.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { functionTemplates } from '../src/catalog/templates.js';
 import type { BenchOptions } from './args.js';
@@ -228,6 +228,15 @@ const colors: Record<Mode | 'floor', string> = {
   r2r: '#edae49',
   floor: '#8c8c8c',
 };
+
+/** `--render`: writes results.md and the chart again from results.json, for a change of format only. */
+export function renderComparison(outDir: string): boolean {
+  const file = join(outDir, 'results.json');
+  if (!existsSync(file)) return false;
+  const comparison = JSON.parse(readFileSync(file, 'utf8')) as Comparison;
+  writeComparison(outDir, { ...comparison, targets: checkTargets(comparison.variants) });
+  return true;
+}
 
 function writeComparison(outDir: string, comparison: Comparison): void {
   mkdirSync(outDir, { recursive: true });

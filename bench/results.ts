@@ -63,7 +63,7 @@ export function spread(s: Summary, digits = 1): string {
 }
 
 export function mib(bytes: number, digits = 2): string {
-  return `${(bytes / MiB).toFixed(digits)} MiB`;
+  return bytes < 100 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / MiB).toFixed(digits)} MiB`;
 }
 
 export function ratio(value: number, base: number | undefined): string {

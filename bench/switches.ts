@@ -132,6 +132,23 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
   log(`load now ${loadAverage()[0].toFixed(2)}; results in ${options.outDir}`);
 }
 
+/** `--render`: writes switches.md again from switches.json, for a change of format only. */
+export function renderSwitches(outDir: string): boolean {
+  const file = join(outDir, 'switches.json');
+  if (!existsSync(file)) return false;
+  const {
+    conditions,
+    sets,
+    breakdown: map,
+  } = JSON.parse(readFileSync(file, 'utf8')) as {
+    conditions: Conditions;
+    sets: SetResult[];
+    breakdown?: Breakdown;
+  };
+  writeFileSync(join(outDir, 'switches.md'), switchesMarkdown(conditions, sets, map));
+  return true;
+}
+
 /** What a handler exception looks like to the caller with these switches (hello given an object, not a string). */
 async function errorSample(target: Target, memoryMb: number): Promise<ErrorSample> {
   const emulator = await startRuntimeApi({
