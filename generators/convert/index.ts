@@ -1,18 +1,9 @@
 import { resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { convert, type ConvertOutcome } from '../../src/convert/index.js';
-import { settingByKey, type SettingKey } from '../../src/settings.js';
+import { convert, sharedSettings, type ConvertOutcome } from '../../src/convert/index.js';
+import { settingByKey } from '../../src/settings.js';
 
 type ConvertGeneratorOptions = BaseOptions & Record<string, unknown>;
-
-/** `new`'s settings that also apply to an existing project; the settings table gives flag and description. */
-const sharedSettings: readonly SettingKey[] = [
-  'runtime',
-  'architecture',
-  'client',
-  'jsonTypes',
-  'reflectionTypes',
-];
 
 /**
  * `yo aot-lambda:convert [path]`: converts an existing managed Lambda project to NativeAOT in place. Thin: the

@@ -1,17 +1,8 @@
 import { parseArgs } from 'node:util';
 import { settingByKey, type SettingKey } from '../settings.js';
-import { convert, ConvertError } from '../convert/index.js';
+import { convert, ConvertError, sharedSettings } from '../convert/index.js';
 
 /** `aot-lambda convert [path]`: the CLI face of src/convert. Exit 0 converted/unchanged/dry run, 1 refused, 2 usage. */
-
-/** `new`'s settings that also apply to an existing project; the table gives their flags and descriptions. */
-const sharedSettings: readonly SettingKey[] = [
-  'runtime',
-  'architecture',
-  'client',
-  'jsonTypes',
-  'reflectionTypes',
-];
 
 /** Where convert's default differs from new's: it starts from what the project already has. */
 const convertDefaults: Partial<Record<SettingKey, string>> = {

@@ -1,3 +1,4 @@
+import type { SettingKey } from '../settings.js';
 import { relative } from 'node:path';
 import { applyChanges, type ApplyHooks } from './apply.js';
 import { commonFolder, unifiedDiff } from './diff.js';
@@ -62,6 +63,15 @@ export async function convert(target: string, options: RunOptions = {}): Promise
   applyChanges(plan.changes, options.hooks);
   return { status: 'converted', plan, report: summary(plan, 'Converted') };
 }
+
+/** `new`'s settings that also apply to an existing project; the settings table gives flags and descriptions. */
+export const sharedSettings: readonly SettingKey[] = [
+  'runtime',
+  'architecture',
+  'client',
+  'jsonTypes',
+  'reflectionTypes',
+];
 
 export { ConvertError } from './errors.js';
 export type { ConvertOptions, ConvertPlan, FileChange } from './plan.js';
