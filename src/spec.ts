@@ -5,6 +5,7 @@ import { testPackages, type PackageRef } from './catalog/packages.js';
 import { packagings, type Packaging } from './catalog/packaging.js';
 import { runtimes, type LambdaRuntime } from './catalog/runtimes.js';
 import { functionTemplates, type FunctionTemplate } from './catalog/templates.js';
+import { formattingChars, identifierUnicodeVersion, unassignedChars } from './csharp/identifier-chars.js';
 import { csharpKeywords, identifierPart, identifierStart } from './csharp/keywords.js';
 import { parseTypeList, splitTypeList, TypeNameError } from './csharp/type-names.js';
 import { printable, settingByKey, SettingError, type Settings } from './settings.js';
@@ -110,17 +111,28 @@ export function validateName(name: string): void {
   deriveNamespace(name);
 }
 
+/** Characters refused in --json-types before parsing, each group with its own explanation. */
+const oddCharacter = new RegExp(
+  String.raw`(?<format>${formattingChars})|(?<astral>[\u{10000}-\u{10FFFF}])|(?<newer>(?=${unassignedChars})[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}])`,
+  'u',
+);
+
 /** Parses --json-types; throws SettingError naming the problem and the fix. */
 export function validateJsonTypes(text: string): string[] {
   // C# allows formatting characters (soft hyphen, zero-width joiners, bidi overrides) inside identifiers, but
-  // the generator does not write invisible characters into code; and Roslyn rejects names with characters
-  // beyond U+FFFF although the language allows letters there (dotnet/roslyn#9731).
-  const odd = /\p{Cf}|[\u{10000}-\u{10FFFF}]/u.exec(text)?.[0];
-  if (odd !== undefined) {
-    const code = `U+${(odd.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
-    const why = /\p{Cf}/u.test(odd)
-      ? `the invisible formatting character ${code}`
-      : `${code}, which the C# compiler does not accept in names`;
+  // the generator does not write invisible characters into code; Roslyn rejects names with characters beyond
+  // U+FFFF although the language allows letters there (dotnet/roslyn#9731); and a letter newer than the
+  // pinned Unicode version is an "unexpected character" to the compilers of older .NET runtimes.
+  const odd = oddCharacter.exec(text);
+  if (odd !== null) {
+    const [char] = odd;
+    const code = `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+    const why =
+      odd.groups?.['format'] !== undefined
+        ? `the invisible formatting character ${code}`
+        : odd.groups?.['astral'] !== undefined
+          ? `${code}, which the C# compiler does not accept in names`
+          : `${code}, added to Unicode after ${identifierUnicodeVersion}, so the C# compiler of .NET 8 does not know it`;
     fail('jsonTypes', `--json-types: '${text}' contains ${why}; type the names without it.`);
   }
   try {

@@ -1,3 +1,5 @@
+import { formattingChars, identifierPartChars, identifierStartChars } from './identifier-chars.js';
+
 /** C# reserved keywords: not usable as identifiers without `@`. Contextual keywords are allowed. */
 export const csharpKeywords: ReadonlySet<string> = new Set(
   (
@@ -10,12 +12,12 @@ export const csharpKeywords: ReadonlySet<string> = new Set(
 );
 
 /**
- * Identifier characters, as regex source: what the C# spec allows (Unicode categories) and also Unicode's XID
- * classes, which tree-sitter's grammar and other tools use. A letter outside XID (e.g. U+FDFA, whose NFKC form
- * has spaces) is legal C# but breaks those tools, so generated code does without it.
+ * Identifier characters, as regex source: C#'s Unicode categories intersected with Unicode's XID classes, as
+ * of one pinned Unicode version (see scripts/gen-identifier-chars.ts), so that what is accepted does not
+ * change with the ICU of the Node that runs the generator.
  */
-export const identifierStart = String.raw`(?:(?=[\p{L}\p{Nl}_])[\p{XID_Start}_])`;
-export const identifierPart = String.raw`(?:(?=[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}])\p{XID_Continue}|\p{Cf})`;
+export const identifierStart = identifierStartChars;
+export const identifierPart = `(?:${identifierPartChars}|${formattingChars})`;
 
 const identifierPattern = new RegExp(`^${identifierStart}${identifierPart}*$`, 'u');
 

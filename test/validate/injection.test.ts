@@ -521,6 +521,19 @@ describe('injection: cases the properties found, kept as fixed examples', () => 
     );
   });
 
+  it('json-types with a letter newer than the pinned Unicode (U+A7CE, Unicode 17) are refused, naming it', () => {
+    // Found by the property on a Node whose ICU knows Unicode 17: tree-sitter and Roslyn on .NET 8 do not.
+    for (const [text, code] of [
+      ['\uA7CE', 'U+A7CE'],
+      ['Order\uA7CB', 'U+A7CB'],
+    ] as const) {
+      assert.match(
+        refused({ jsonTypes: text }).message,
+        new RegExp(`contains ${code.replace('+', '\\+')}, added to Unicode after 15\\.0\\.0`),
+      );
+    }
+  });
+
   it('a message quoting the input stays one printable line', () => {
     const message = refused({ name: 'a\nb\u001b[2J' }).message;
     assert.match(message, /^'a\\u000ab\\u001b\[2J' is not a valid project name/);
