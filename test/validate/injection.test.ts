@@ -35,7 +35,8 @@ import { hostileText, plausibleName, plausibleReflectionList, plausibleTypeList 
  * a project generated with a harmless value, and the values reading back as intended. In-process checks run
  * on every case; the external tools (shellcheck, bash -n, xmllint, actionlint, the SAM spec) on a sample.
  */
-const numRuns = 1000;
+// AOT_LAMBDA_PROPERTY_RUNS raises the count for a longer hunt (e.g. 20000) without changing the suite's.
+const numRuns = Number(process.env['AOT_LAMBDA_PROPERTY_RUNS'] ?? 1000);
 const sampleSize = 50;
 
 type Closed = Record<'framework' | 'architecture' | 'runtime' | 'client' | 'template' | 'packaging', string>;
