@@ -1,4 +1,4 @@
-import { parseCSharp, type ParsedCSharp, type SyntaxNode } from '../csharp/parser.js';
+import { type ParseCSharp, type ParsedCSharp, type SyntaxNode } from '../csharp/parser.js';
 
 /**
  * The project's C# as tree-sitter sees it: type declarations with their namespace-qualified names, methods
@@ -53,8 +53,8 @@ const typeDeclarationKinds = new Set([
   'interface_declaration',
 ]);
 
-export async function loadSource(path: string, text: string): Promise<SourceFile> {
-  return { path, text, parsed: await parseCSharp(text) };
+export async function loadSource(parse: ParseCSharp, path: string, text: string): Promise<SourceFile> {
+  return { path, text, parsed: await parse(text) };
 }
 
 function modifiers(node: SyntaxNode): string[] {

@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { defaultClient } from '../catalog/clients.js';
 import { runtimes } from '../catalog/runtimes.js';
 import { parseTypeList, TypeNameError } from '../csharp/type-names.js';
+import { withCSharpParser, type ParseCSharp } from '../csharp/parser.js';
 import { checkChoice, completeSettings, settingByKey, SettingError, type SettingKey } from '../settings.js';
 import { buildSpec, type ProjectSpec } from '../spec.js';
 import { addItems, propertyEdits, readProjectFile, type PropertyGoal, type ProjectFile } from './csproj.js';
@@ -79,7 +80,11 @@ function buildConvertSpec(settings: Record<string, string>): ProjectSpec {
   }
 }
 
-export async function planConversion(target: string, options: ConvertOptions): Promise<ConvertPlan> {
+export function planConversion(target: string, options: ConvertOptions): Promise<ConvertPlan> {
+  return withCSharpParser((parse) => planWith(parse, target, options));
+}
+
+async function planWith(parse: ParseCSharp, target: string, options: ConvertOptions): Promise<ConvertPlan> {
   const projectPath = findProject(target);
   const projectDir = dirname(projectPath);
   const label = (p: string): string => relative(process.cwd(), p) || basename(p);
@@ -115,7 +120,7 @@ export async function planConversion(target: string, options: ConvertOptions): P
   const sourcePaths = projectSources(projectDir);
   const files = await Promise.all(
     sourcePaths.map((p) =>
-      loadSource(relative(projectDir, p).split('\\').join('/'), readFileSync(p, 'utf8')),
+      loadSource(parse, relative(projectDir, p).split('\\').join('/'), readFileSync(p, 'utf8')),
     ),
   );
   // A project that runs the built-in client already (converted before, or generated with it) keeps it.

@@ -3,11 +3,14 @@ import { describe, it } from 'node:test';
 import { loadSource, typeDeclarations } from '../../src/convert/csharp-source.js';
 import { ConvertError } from '../../src/convert/errors.js';
 import { parseHandlerRef, resolveHandler, type HandlerShape } from '../../src/convert/handler.js';
+import { withCSharpParser } from '../../src/csharp/parser.js';
 
-/** Finding the handler method the way Lambda does, and reading its signature. */
-async function resolve(handler: string, ...sources: string[]): Promise<HandlerShape> {
-  const files = await Promise.all(sources.map((s, i) => loadSource(`F${i}.cs`, s)));
-  return resolveHandler(parseHandlerRef(handler, 'test'), files.flatMap(typeDeclarations));
+/** Finding the handler method the way Lambda does, and reading its signature (plain data once the trees go). */
+function resolve(handler: string, ...sources: string[]): Promise<HandlerShape> {
+  return withCSharpParser(async (parse) => {
+    const files = await Promise.all(sources.map((s, i) => loadSource(parse, `F${i}.cs`, s)));
+    return resolveHandler(parseHandlerRef(handler, 'test'), files.flatMap(typeDeclarations));
+  });
 }
 
 const wrap = (body: string, ns = 'namespace Demo;'): string =>

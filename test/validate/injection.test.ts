@@ -9,7 +9,7 @@ import { frameworks } from '../../src/catalog/frameworks.js';
 import { packagings } from '../../src/catalog/packaging.js';
 import { runtimes } from '../../src/catalog/runtimes.js';
 import { functionTemplates } from '../../src/catalog/templates.js';
-import { parseCSharp, type SyntaxNode } from '../../src/csharp/parser.js';
+import { syntaxErrors, withParsedCSharp, type SyntaxNode } from '../../src/csharp/parser.js';
 import * as esc from '../../src/render/escape.js';
 import { renderProject, type RenderedFile } from '../../src/render/render-project.js';
 import { completeSettings, SettingError, type SettingKey } from '../../src/settings.js';
@@ -19,7 +19,6 @@ import {
   actionlint,
   bashSyntax,
   checkCloudFormation,
-  csharpErrors,
   dockerfileDiagnostics,
   hasTool,
   shellcheck,
@@ -244,32 +243,38 @@ async function checkProject(
     problems.push(`sln projects ${JSON.stringify(slnProjects)}`);
 
   for (const file of files.filter((f) => f.path.endsWith('.cs'))) {
-    const { root, source } = await parseCSharp(file.contents);
-    if (root.hasError) {
-      problems.push(`${file.path}: ${(await csharpErrors(source)).join(', ')}`);
-      continue;
-    }
-    for (const decl of nodesOf(root, 'file_scoped_namespace_declaration')) {
-      const name = decl.childForFieldName('name')?.text;
-      if (name !== ns && name !== `${ns}.Tests` && name !== `${ns}.Runtime`)
-        problems.push(`${file.path}: namespace ${name}`);
-    }
-    if (file.path.endsWith('/LambdaJsonContext.cs')) {
-      const types = nodesOf(root, 'typeof_expression').map((n) => n.childForFieldName('type')?.text);
-      if (JSON.stringify(types) !== JSON.stringify(spec.jsonTypes))
-        problems.push(`JsonSerializable types ${JSON.stringify(types)} != ${JSON.stringify(spec.jsonTypes)}`);
-    }
-    if (file.path.endsWith('/JsonTypes.cs')) {
-      const records = nodesOf(root, 'record_declaration').map((n) => n.childForFieldName('name')?.text);
-      if (JSON.stringify(records) !== JSON.stringify(spec.stubTypes))
-        problems.push(`stub records ${JSON.stringify(records)} != ${JSON.stringify(spec.stubTypes)}`);
-    }
+    problems.push(
+      ...(await withParsedCSharp(file.contents, ({ root }) => csharpProblems(spec, file.path, root))),
+    );
   }
   // A stub is a whole identifier of the type list, never a piece of one.
   const tokens = new Set(spec.jsonTypes.flatMap((t) => [...t.matchAll(identifierToken)].map((m) => m[0])));
   for (const stub of spec.stubTypes)
     if (!tokens.has(stub))
       problems.push(`stub '${stub}' is not an identifier of ${JSON.stringify(spec.jsonTypes)}`);
+  return problems;
+}
+
+/** The C# of one generated file: it parses, and its namespaces, serializable types and stubs are the spec's. */
+function csharpProblems(spec: ProjectSpec, path: string, root: SyntaxNode): string[] {
+  if (root.hasError) return [`${path}: ${syntaxErrors(root).join(', ')}`];
+  const problems: string[] = [];
+  const ns = spec.namespace;
+  for (const decl of nodesOf(root, 'file_scoped_namespace_declaration')) {
+    const name = decl.childForFieldName('name')?.text;
+    if (name !== ns && name !== `${ns}.Tests` && name !== `${ns}.Runtime`)
+      problems.push(`${path}: namespace ${name}`);
+  }
+  if (path.endsWith('/LambdaJsonContext.cs')) {
+    const types = nodesOf(root, 'typeof_expression').map((n) => n.childForFieldName('type')?.text);
+    if (JSON.stringify(types) !== JSON.stringify(spec.jsonTypes))
+      problems.push(`JsonSerializable types ${JSON.stringify(types)} != ${JSON.stringify(spec.jsonTypes)}`);
+  }
+  if (path.endsWith('/JsonTypes.cs')) {
+    const records = nodesOf(root, 'record_declaration').map((n) => n.childForFieldName('name')?.text);
+    if (JSON.stringify(records) !== JSON.stringify(spec.stubTypes))
+      problems.push(`stub records ${JSON.stringify(records)} != ${JSON.stringify(spec.stubTypes)}`);
+  }
   return problems;
 }
 
@@ -409,12 +414,15 @@ describe('injection: each escaper keeps any string inside its context', () => {
       fc.asyncProperty(anyText, async (s) => {
         const literal = esc.csString(s);
         assert.match(literal, /^"[\x20-\x7e]*"$/);
-        const { root } = await parseCSharp(`class C { const string S = ${literal}; int After; }`);
-        assert.equal(root.hasError, false, literal);
-        const strings = nodesOf(root, 'string_literal');
-        assert.equal(strings.length, 1);
-        assert.equal(strings[0]?.text, literal);
-        assert.equal(nodesOf(root, 'field_declaration').length, 2, 'the literal ends where it should');
+        const source = `class C { const string S = ${literal}; int After; }`;
+        const [hasError, strings, fields] = await withParsedCSharp(source, ({ root }) => [
+          root.hasError,
+          nodesOf(root, 'string_literal').map((n) => n.text),
+          nodesOf(root, 'field_declaration').length,
+        ]);
+        assert.equal(hasError, false, literal);
+        assert.deepEqual(strings, [literal]);
+        assert.equal(fields, 2, 'the literal ends where it should');
         const decoded = literal
           .slice(1, -1)
           .replace(/\\(?:u([0-9a-f]{4})|U([0-9a-f]{8})|(["\\]))/g, (_, u?: string, U?: string, c?: string) =>
