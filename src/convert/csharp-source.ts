@@ -167,12 +167,17 @@ export function entryPoints(file: SourceFile, types: readonly TypeDecl[]): Entry
 }
 
 /** Calls to `LambdaBootstrapBuilder.Create(...)` inside `scope`. */
+/** `Create` for both `Create` and `Create<TIn, TOut>`. */
+function simpleName(name: SyntaxNode | null): string | undefined {
+  return name?.type === 'generic_name' ? name.namedChildren[0]?.text : name?.text;
+}
+
 export function bootstrapCreateCalls(scope: SyntaxNode): SyntaxNode[] {
   return scope.descendantsOfType('invocation_expression').filter((call): call is SyntaxNode => {
     const fn = call?.childForFieldName('function');
     return (
       fn?.type === 'member_access_expression' &&
-      fn.childForFieldName('name')?.text === 'Create' &&
+      simpleName(fn.childForFieldName('name')) === 'Create' &&
       /(^|\.)LambdaBootstrapBuilder$/.test(fn.childForFieldName('expression')?.text ?? '')
     );
   });

@@ -142,6 +142,8 @@ describe('aot-lambda:app through options (non-interactive)', () => {
     const defaults = JSON.parse(g.read('src/Custom/aws-lambda-tools-defaults.json'));
     assert.equal(defaults['function-runtime'], 'provided.al2023');
     assert.equal(defaults['function-handler'], 'bootstrap');
+    // As in AWS's own NativeAOT templates: Amazon.Lambda.Tools must publish the executable self-contained.
+    assert.equal(defaults['msbuild-parameters'], '--self-contained true');
   });
 
   for (const runtime of ['dotnet10', 'dotnet8']) {
