@@ -4,10 +4,10 @@
  * added in a later Unicode (e.g. U+A7CE, Unicode 17) is a letter to a new Node but an "unexpected character"
  * to Roslyn on older runtimes, so validation must not depend on Node's ICU.
  *
- *   node --import tsx scripts/gen-identifier-chars.ts          rewrite the file
- *   node --import tsx scripts/gen-identifier-chars.ts --check  exit 1 if the file is stale
+ * Run `node --import tsx scripts/gen-identifier-chars.ts` to rewrite it; test/unit/identifier-chars fails when
+ * the file is stale.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import regenerate from 'regenerate';
@@ -16,7 +16,7 @@ import regenerate from 'regenerate';
  * Unicode 15.0 is what .NET 8 (the oldest supported framework, and SDK 8's compiler) classifies characters by;
  * later runtimes only add letters, so every character of 15.0 compiles everywhere.
  */
-export const unicodeVersion = '15.0.0';
+const unicodeVersion = '15.0.0';
 const target = fileURLToPath(new URL('../src/csharp/identifier-chars.ts', import.meta.url));
 
 async function codePoints(property: string): Promise<number[]> {
@@ -68,15 +68,5 @@ export async function renderIdentifierChars(): Promise<string> {
   return prettier.format(source, { ...options, filepath: target });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const wanted = await renderIdentifierChars();
-  if (process.argv.includes('--check')) {
-    const current = await readFile(target, 'utf8').catch(() => '');
-    if (current !== wanted) {
-      console.error(`${target} is stale: run node --import tsx scripts/gen-identifier-chars.ts`);
-      process.exit(1);
-    }
-  } else {
-    await writeFile(target, wanted);
-  }
-}
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  await writeFile(target, await renderIdentifierChars());

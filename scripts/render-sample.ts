@@ -4,10 +4,10 @@
 //     [--framework net10.0] [--architecture x86_64] [--runtime provided.al2023] [--json-types "A,List<A>"]
 //     [--reflection-types "Asm!Ns.Type"] [--packaging zip]
 // It is the proof harness for the C#/MSBuild templates (build, test, publish and run the output with the SDK).
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderProject } from '../src/render/render-project.js';
+import { renderProject, writeProject } from '../src/render/render-project.js';
 import { completeSettings, settingsTable, type SettingKey } from '../src/settings.js';
 import { buildSpec } from '../src/spec.js';
 
@@ -29,12 +29,7 @@ for (const setting of settingsTable) {
 const spec = buildSpec(completeSettings(given));
 const out = resolve(values.out);
 if (values.clean) rmSync(out, { recursive: true, force: true });
-for (const file of renderProject(spec)) {
-  const path = join(out, file.path);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, file.contents);
-  chmodSync(path, file.mode);
-}
+writeProject(out, renderProject(spec));
 for (const warning of spec.warnings) console.error(`warning: ${warning}`);
 console.log(
   `${out}: ${spec.name} (${spec.template.id}, ${spec.client.id}, ${spec.framework.tfm}, ${spec.architecture.id}, ${spec.runtime.id})`,

@@ -166,12 +166,12 @@ export function entryPoints(file: SourceFile, types: readonly TypeDecl[]): Entry
   return found;
 }
 
-/** Calls to `LambdaBootstrapBuilder.Create(...)` inside `scope`. */
 /** `Create` for both `Create` and `Create<TIn, TOut>`. */
 function simpleName(name: SyntaxNode | null): string | undefined {
   return name?.type === 'generic_name' ? name.namedChildren[0]?.text : name?.text;
 }
 
+/** Calls to `LambdaBootstrapBuilder.Create(...)` or `.Create<TIn, TOut>(...)` inside `scope`. */
 export function bootstrapCreateCalls(scope: SyntaxNode): SyntaxNode[] {
   return scope.descendantsOfType('invocation_expression').filter((call): call is SyntaxNode => {
     const fn = call?.childForFieldName('function');

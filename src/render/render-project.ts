@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import ejs from 'ejs';
 import { templatesRoot } from '../paths.js';
 import type { ProjectSpec } from '../spec.js';
@@ -26,4 +26,14 @@ export function renderProject(spec: ProjectSpec): RenderedFile[] {
     contents: file.content ?? renderTemplate(file.template as string, spec),
     mode: file.executable ? 0o755 : 0o644,
   }));
+}
+
+/** Writes rendered files below `root` directly, without Yeoman (scripts and tests that need a project on disk). */
+export function writeProject(root: string, files: readonly RenderedFile[]): void {
+  for (const file of files) {
+    const path = join(root, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.contents);
+    chmodSync(path, file.mode);
+  }
 }

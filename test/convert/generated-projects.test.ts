@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { clients } from '../../src/catalog/clients.js';
 import { runtimes } from '../../src/catalog/runtimes.js';
 import { functionTemplates } from '../../src/catalog/templates.js';
 import { planConversion } from '../../src/convert/index.js';
-import { renderProject } from '../../src/render/render-project.js';
+import { renderProject, writeProject } from '../../src/render/render-project.js';
 import { completeSettings } from '../../src/settings.js';
 import { buildSpec } from '../../src/spec.js';
 import { tempDir } from './helpers.js';
@@ -37,11 +36,7 @@ describe('convert on a project new has just generated', () => {
     it(`changes nothing: ${label}`, async () => {
       const spec = buildSpec(completeSettings({ name: 'Orders', ...settings }));
       const root = tempDir('aot-convert-generated-');
-      for (const file of renderProject(spec)) {
-        const path = join(root, file.path);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, file.contents, { mode: file.mode });
-      }
+      writeProject(root, renderProject(spec));
       const plan = await planConversion(join(root, 'src', 'Orders'), {});
       assert.deepEqual(
         plan.changes.map((c) => c.path.slice(root.length + 1)),
