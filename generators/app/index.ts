@@ -5,6 +5,7 @@ import { renderProject } from '../../src/render/render-project.js';
 import {
   checkChoice,
   completeSettings,
+  settingByKey,
   SettingError,
   settingsTable,
   type Setting,
@@ -34,7 +35,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.argument('name', {
       type: String,
       required: false,
-      description: describe(settingsTable[0] as Setting),
+      description: describe(settingByKey('name')),
     });
     for (const setting of settingsTable) {
       if (!setting.argument) this.option(setting.flag, { type: String, description: describe(setting) });
@@ -88,8 +89,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       const value = this.given[setting.key];
       if (value === undefined) continue;
       checkChoice(setting, value);
-      // The spec's own check: its message also names the fix (validateFreeText's, shared with prompts, does not).
-      if (setting.key === 'jsonTypes') validateJsonTypes(value);
+      // --json-types directly: validateFreeText would only run the same check again, and its catch would turn an
+      // error that is no SettingError (a RangeError on generics nested thousands deep) into one.
+      if (setting.key === 'jsonTypes') {
+        validateJsonTypes(value);
+        continue;
+      }
       const problem = validateFreeText(setting.key, value);
       if (problem) throw new SettingError(setting, problem);
     }
@@ -134,7 +139,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       this.target = resolve(this._cwd(), spec.name);
       if (existsSync(this.target) && readdirSync(this.target).length > 0 && this.options.force !== true) {
         throw new SettingError(
-          settingsTable[0] as Setting,
+          settingByKey('name'),
           `The folder '${spec.name}' already exists and is not empty: choose another name, remove it, or pass --force to overwrite.`,
         );
       }
