@@ -6,8 +6,6 @@ export interface Framework {
   readonly supportEnds: string;
   /** Build image AWS tooling uses for this framework (public.ecr.aws/sam/build-dotnetN). */
   readonly buildImage: string;
-  /** Lambda managed runtime for this framework, if AWS has one. */
-  readonly managedRuntime?: string;
 }
 
 export const frameworks: readonly Framework[] = [
@@ -16,7 +14,6 @@ export const frameworks: readonly Framework[] = [
     version: '10.0',
     supportEnds: '2028-11-14',
     buildImage: 'public.ecr.aws/sam/build-dotnet10',
-    managedRuntime: 'dotnet10',
   },
   {
     tfm: 'net9.0',
@@ -29,7 +26,6 @@ export const frameworks: readonly Framework[] = [
     version: '8.0',
     supportEnds: '2026-11-10',
     buildImage: 'public.ecr.aws/sam/build-dotnet8',
-    managedRuntime: 'dotnet8',
   },
 ];
 

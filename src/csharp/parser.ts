@@ -75,7 +75,3 @@ export function syntaxErrors(root: Node): string[] {
   visit(root);
   return found.length > 0 ? found : ['syntax error'];
 }
-
-export function hasErrors(root: Node): boolean {
-  return root.hasError;
-}

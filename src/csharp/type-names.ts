@@ -1,4 +1,4 @@
-import { csharpKeywords, identifierPart, identifierStart, isCSharpIdentifier } from './keywords.js';
+import { csharpKeywords, identifierPart, identifierStart } from './keywords.js';
 
 const identifierAtStart = new RegExp(`^${identifierStart}${identifierPart}*`, 'u');
 
@@ -152,5 +152,3 @@ export function splitTypeList(text: string): string[] {
 export function parseTypeList(text: string): string[] {
   return [...new Set(splitTypeList(text).map(parseTypeName))];
 }
-
-export { isCSharpIdentifier };
