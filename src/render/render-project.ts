@@ -13,10 +13,13 @@ export interface RenderedFile {
   readonly mode: number;
 }
 
-/** Renders one template file (path relative to templates/) with the spec; `include()` resolves relative to it. */
+/**
+ * Renders one template file (path relative to templates/) with the spec; `include()` resolves relative to it.
+ * EJS keeps each compiled template, and each included partial, by file name (`cache`) for the process's life.
+ */
 export function renderTemplate(template: string, spec: ProjectSpec): string {
   const filename = join(templatesRoot, template);
-  return ejs.render(readFileSync(filename, 'utf8'), { spec, esc }, { filename, async: false });
+  return ejs.render(readFileSync(filename, 'utf8'), { spec, esc }, { filename, async: false, cache: true });
 }
 
 /** The whole project as text, in plan order; the generator and the tests write it wherever they need it. */
