@@ -1,8 +1,6 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { csharpKeywords } from '../csharp/keywords.js';
 import type { SyntaxNode } from '../csharp/parser.js';
-import { templatesRoot } from '../paths.js';
+import { minimalClientRuntimeFiles } from '../render/file-plan.js';
 import { renderTemplate } from '../render/render-project.js';
 import type { ProjectSpec } from '../spec.js';
 import { usingDirectives, type SourceFile, type TypeDecl } from './csharp-source.js';
@@ -83,29 +81,25 @@ export function renderRuntimeFiles(
   namespace: string,
   style: RuntimeFileStyle,
 ): { path: string; text: string }[] {
-  const folder = join(templatesRoot, 'client/minimal/Runtime');
   const rendered: ProjectSpec = { ...spec, contextNamespace: namespace };
   const usings = style.implicitUsings ? [] : implicitUsingNamespaces.map((n) => `using ${n};`);
-  return readdirSync(folder)
-    .filter((f) => f.endsWith('.cs.ejs'))
-    .sort()
-    .map((f) => {
-      let text = renderTemplate(`client/minimal/Runtime/${f}`, rendered);
-      if (usings.length > 0) {
-        // The written-out usings join the file's own block, sorted with it.
-        const own = /^(?:using [\w.]+;\n)+/.exec(text)?.[0] ?? '';
-        const names = [...usings, ...own.split('\n')].map((l) => /^using ([\w.]+);$/.exec(l)?.[1]);
-        const block = [...new Set(names.filter((n): n is string => n !== undefined))]
-          .sort()
-          .map((n) => `using ${n};`);
-        text = `${block.join('\n')}\n${own ? '' : '\n'}${text.slice(own.length)}`;
-      }
-      if (!style.nullable) text = `#nullable enable\n\n${text}`;
-      return {
-        path: `${runtimeFolder}/${f.slice(0, -'.ejs'.length)}`,
-        text: style.eol === '\n' ? text : text.replace(/\r?\n/g, style.eol),
-      };
-    });
+  return minimalClientRuntimeFiles().map(({ template, name }) => {
+    let text = renderTemplate(template, rendered);
+    if (usings.length > 0) {
+      // The written-out usings join the file's own block, sorted with it.
+      const own = /^(?:using [\w.]+;\n)+/.exec(text)?.[0] ?? '';
+      const names = [...usings, ...own.split('\n')].map((l) => /^using ([\w.]+);$/.exec(l)?.[1]);
+      const block = [...new Set(names.filter((n): n is string => n !== undefined))]
+        .sort()
+        .map((n) => `using ${n};`);
+      text = `${block.join('\n')}\n${own ? '' : '\n'}${text.slice(own.length)}`;
+    }
+    if (!style.nullable) text = `#nullable enable\n\n${text}`;
+    return {
+      path: `${runtimeFolder}/${name}`,
+      text: style.eol === '\n' ? text : text.replace(/\r?\n/g, style.eol),
+    };
+  });
 }
 
 /** The project declares none of the client's types in its namespace, and no type that the namespace would hide. */

@@ -23,15 +23,15 @@ const src = (spec: ProjectSpec, file: string): string => `src/${spec.name}/${fil
 const test = (spec: ProjectSpec, file: string): string => `test/${spec.name}.Tests/${file}`;
 const minimalClient = (spec: ProjectSpec): boolean => spec.client.id === 'minimal';
 
-/** Files of the built-in runtime client: every templates/client/minimal/Runtime/<name>.cs.ejs. */
-function minimalClientFiles(): PlannedFile[] {
+/**
+ * The built-in runtime client's files, shared by `new` and `convert --client minimal`: every
+ * templates/client/minimal/Runtime/<name>.cs.ejs in name order, as its template path and the file name it renders to.
+ */
+export function minimalClientRuntimeFiles(): { template: string; name: string }[] {
   return readdirSync(join(templatesRoot, 'client/minimal/Runtime'))
     .filter((f) => f.endsWith('.cs.ejs'))
     .sort()
-    .map((f) => ({
-      template: `client/minimal/Runtime/${f}`,
-      destination: (s) => src(s, `Runtime/${f.slice(0, -'.ejs'.length)}`),
-    }));
+    .map((f) => ({ template: `client/minimal/Runtime/${f}`, name: f.slice(0, -'.ejs'.length) }));
 }
 
 export const filePlan: readonly PlannedFile[] = [
@@ -76,13 +76,18 @@ export const filePlan: readonly PlannedFile[] = [
   { template: 'project/README.md.ejs', destination: () => 'README.md' },
   { template: 'project/gitignore', destination: () => '.gitignore' },
   { template: 'project/editorconfig', destination: () => '.editorconfig' },
+  ...minimalClientRuntimeFiles().map(({ template, name }): PlannedFile => ({
+    template,
+    destination: (s) => src(s, `Runtime/${name}`),
+    when: minimalClient,
+  })),
 ];
 
 /** The plan for one spec: template paths resolved, files that do not apply left out. */
 export function planFor(
   spec: ProjectSpec,
 ): { template?: string; content?: string; destination: string; executable: boolean }[] {
-  return [...filePlan, ...(minimalClient(spec) ? minimalClientFiles() : [])]
+  return filePlan
     .filter((f) => f.when?.(spec) ?? true)
     .map((f) => ({
       ...(f.template ? { template: f.template.replace('{template}', spec.template.id) } : {}),
