@@ -35,6 +35,8 @@ export interface Setting {
   readonly message: string;
   /** Closed set of values; absent for free text. */
   readonly choices?: readonly Choice[];
+  /** Values users still type that are refused outright, each with the reason (checked before `choices`). */
+  readonly refused?: Readonly<Record<string, string>>;
   /** Absent: the value is required (a non-interactive run without it is an error). */
   readonly default?: string;
   /** Given as the positional argument rather than a flag. */
@@ -84,6 +86,7 @@ export const settingsTable: readonly Setting[] = [
           ? 'custom runtime, executable named bootstrap'
           : 'managed runtime runs the executable',
     })),
+    refused: retiredRuntimes,
     default: defaultRuntime,
     example: 'provided.al2023',
   },
@@ -160,8 +163,9 @@ export function printable(message: string): string {
 /** Checks a choice value against the table; free-text settings are checked when the spec is built. */
 export function checkChoice(setting: Setting, value: string): void {
   if (!setting.choices) return;
-  if (setting.key === 'runtime' && retiredRuntimes[value] !== undefined) {
-    throw new SettingError(setting, printable(`--runtime ${value} is refused: ${retiredRuntimes[value]}`));
+  const refusal = setting.refused?.[value];
+  if (refusal !== undefined) {
+    throw new SettingError(setting, printable(`--${setting.flag} ${value} is refused: ${refusal}`));
   }
   if (!setting.choices.some((c) => c.value === value)) {
     const valid = setting.choices.map((c) => c.value).join(', ');
