@@ -6,6 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { completeSettings } from '../src/settings.js';
+import { buildSpec } from '../src/spec.js';
+import { readStoredSettings } from '../src/stored-settings.js';
 import { findExecutable } from '../src/tools.js';
 
 const [dirArg, ...extra] = process.argv.slice(2);
@@ -42,9 +45,11 @@ if (missing.length > 0) {
   console.log(`\ndemo: scaffolded ${project}; skipped build and invoke: ${missing.join(', ')} not on PATH.`);
   process.exit(0);
 }
-step('unit tests', 'dotnet', ['test', `${name}.sln`, '--nologo', '-v', 'q'], project);
+// The paths the project was generated with, from the settings `new` stored in its .yo-rc.json.
+const spec = buildSpec(completeSettings(readStoredSettings(project) ?? {}));
+step('unit tests', 'dotnet', ['test', spec.artifacts.solution, '--nologo', '-v', 'q'], project);
 step('NativeAOT publish', 'bash', ['scripts/build.sh', '--local'], project);
-const executable = join(project, 'artifacts/publish/bootstrap');
+const executable = join(project, spec.artifacts.executable);
 if (!existsSync(executable)) throw new Error(`${executable} was not produced`);
 step('doctor', ...aotLambda(['doctor', executable]), project);
 step(

@@ -3,7 +3,7 @@ import { clients, type RuntimeClient } from './catalog/clients.js';
 import { frameworks, frameworkSupportWarning, type Framework } from './catalog/frameworks.js';
 import { testPackages, type PackageRef } from './catalog/packages.js';
 import { packagings, type Packaging } from './catalog/packaging.js';
-import { runtimes, type LambdaRuntime } from './catalog/runtimes.js';
+import { runtimes, targetGlibc, type LambdaRuntime } from './catalog/runtimes.js';
 import { functionTemplates, type FunctionTemplate } from './catalog/templates.js';
 import { formattingChars, identifierUnicodeVersion, unassignedChars } from './csharp/identifier-chars.js';
 import { csharpKeywords, identifierPart, identifierStart } from './csharp/keywords.js';
@@ -46,13 +46,24 @@ export interface ProjectSpec {
   readonly testPackages: readonly PackageRef[];
   /** Namespace that provides ILambdaContext. */
   readonly contextNamespace: string;
+  /** Glibc version of the Lambda execution environment (Amazon Linux 2023), which the build container matches. */
+  readonly targetGlibc: string;
   /**
    * Container images, tags pinned to the architecture: the AL2023 build image and the Lambda base image; and
    * `local`, the image scripts/package.sh builds (a valid Docker reference: lower case, single dashes).
    */
   readonly images: { readonly build: string; readonly base: string; readonly local: string };
-  /** Relative paths of build outputs, shared by scripts, SAM template, workflow and README. */
-  readonly artifacts: { readonly publishDir: string; readonly zip: string; readonly executable: string };
+  /**
+   * Relative paths of the solution, the function's project file and the build outputs, shared by the file plan,
+   * scripts, SAM template, workflow, README and the generator's messages.
+   */
+  readonly artifacts: {
+    readonly solution: string;
+    readonly projectFile: string;
+    readonly publishDir: string;
+    readonly zip: string;
+    readonly executable: string;
+  };
   readonly warnings: readonly string[];
 }
 
@@ -251,6 +262,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     packages: client.packages,
     testPackages,
     contextNamespace: client.contextNamespace.replace('{ns}', namespace),
+    targetGlibc,
     images: {
       build: `${framework.buildImage}:latest-${architecture.imageTag}`,
       base: `${runtime.baseImage}-${architecture.imageTag}`,
@@ -261,6 +273,8 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
         .replace(/^-|-$/g, '')}:latest`,
     },
     artifacts: {
+      solution: `${settings.name}.sln`,
+      projectFile: `src/${settings.name}/${settings.name}.csproj`,
       publishDir: 'artifacts/publish',
       zip: `artifacts/${functionName}.zip`,
       executable: `artifacts/publish/${assemblyName}`,

@@ -180,7 +180,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   install(): void {
     if (!this._runsDotnet()) return;
     const spec = this.spec as ProjectSpec;
-    const result = runTool('dotnet', ['restore', `${spec.name}.sln`], {
+    const result = runTool('dotnet', ['restore', spec.artifacts.solution], {
       cwd: this.target,
       purpose: 'restore the project',
     });
@@ -203,7 +203,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         `Created ${spec.name} (${spec.framework.tfm}, ${spec.runtime.id}, ${spec.architecture.id}, client ${spec.client.id}).`,
         'Next:',
         `  cd ${where}`,
-        `  dotnet test ${spec.name}.sln`,
+        `  dotnet test ${spec.artifacts.solution}`,
         `  scripts/build.sh --local      # or scripts/build.sh to build on Amazon Linux 2023 in Docker`,
         `  aot-lambda invoke ${spec.artifacts.executable} --event events/event.json`,
       ].join('\n'),

@@ -33,14 +33,14 @@ export const runtimes: readonly LambdaRuntime[] = [
 
 export const defaultRuntime = 'provided.al2023';
 
+/** Glibc of the Lambda execution environment (Amazon Linux 2023): a binary needing more fails at start. */
+export const targetGlibc = '2.34';
+
 /** Names that users still type for Amazon Linux 2, refused with the reason. */
 const al2Refusal =
   'Amazon Linux 2 reached end of life on 2026-06-30; Lambda blocked creating provided.al2 functions from ' +
-  '2026-07-31 and updating them from 2026-08-31. Use --runtime provided.al2023 (glibc 2.34, supported to 2029-06-30).';
+  `2026-07-31 and updating them from 2026-08-31. Use --runtime provided.al2023 (glibc ${targetGlibc}, supported to 2029-06-30).`;
 export const retiredRuntimes: Readonly<Record<string, string>> = {
   al2: al2Refusal,
   'provided.al2': al2Refusal,
 };
-
-/** Glibc of the Lambda execution environment (Amazon Linux 2023): a binary needing more fails at start. */
-export const targetGlibc = '2.34';

@@ -35,8 +35,8 @@ export function minimalClientRuntimeFiles(): { template: string; name: string }[
 }
 
 export const filePlan: readonly PlannedFile[] = [
-  { template: 'project/sln.ejs', destination: (s) => `${s.name}.sln` },
-  { template: 'project/src/Project.csproj.ejs', destination: (s) => src(s, `${s.name}.csproj`) },
+  { template: 'project/sln.ejs', destination: (s) => s.artifacts.solution },
+  { template: 'project/src/Project.csproj.ejs', destination: (s) => s.artifacts.projectFile },
   { template: 'function/{template}/Function.cs.ejs', destination: (s) => src(s, 'Function.cs') },
   {
     template: 'function/{template}/Models.cs.ejs',
