@@ -43,11 +43,16 @@ export interface ProjectSpec {
   readonly stubTypes: readonly string[];
   readonly reflectionTypes: readonly ReflectionType[];
   readonly packages: readonly PackageRef[];
+  /** Packages of the test project: the common test packages, then the client's. */
   readonly testPackages: readonly PackageRef[];
   /** Namespace that provides ILambdaContext. */
   readonly contextNamespace: string;
+  /** Namespace of the ILambdaContext implementation the generated tests construct. */
+  readonly testContextNamespace: string;
   /** Glibc version of the Lambda execution environment (Amazon Linux 2023), which the build container matches. */
   readonly targetGlibc: string;
+  /** GitHub Actions runner of the CI workflow: one of the function's architecture, as NativeAOT builds for its host. */
+  readonly ciRunner: string;
   /**
    * Container images, tags pinned to the architecture: the AL2023 build image and the Lambda base image; and
    * `local`, the image scripts/package.sh builds (a valid Docker reference: lower case, single dashes).
@@ -228,6 +233,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const assemblyName = runtime.kind === 'custom' ? 'bootstrap' : settings.name;
   const architecture = find(architectures, settings.architecture);
   const functionName = settings.name.replace(/\./g, '-');
+  const contextNamespace = client.contextNamespace.replace('{ns}', namespace);
 
   const extraTypes = validateJsonTypes(settings.jsonTypes);
   const jsonTypes = [...new Set([template.inputType, template.outputType, ...extraTypes])];
@@ -260,9 +266,11 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     stubTypes: findStubTypes(extraTypes, new Set(template.modelTypes)),
     reflectionTypes: parseReflectionTypes(settings.reflectionTypes, assemblyName),
     packages: client.packages,
-    testPackages,
-    contextNamespace: client.contextNamespace.replace('{ns}', namespace),
+    testPackages: [...testPackages, ...client.testPackages],
+    contextNamespace,
+    testContextNamespace: client.testContextNamespace ?? contextNamespace,
     targetGlibc,
+    ciRunner: architecture.id === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04',
     images: {
       build: `${framework.buildImage}:latest-${architecture.imageTag}`,
       base: `${runtime.baseImage}-${architecture.imageTag}`,
