@@ -4,6 +4,7 @@ import { defaultFramework, frameworks } from './catalog/frameworks.js';
 import { defaultPackaging, packagings } from './catalog/packaging.js';
 import { defaultRuntime, retiredRuntimes, runtimes } from './catalog/runtimes.js';
 import { defaultTemplate, functionTemplates } from './catalog/templates.js';
+import { unicodeEscape } from './render/escape.js';
 
 /**
  * The one table of `new`'s settings. Each row is at once a CLI option, a prompt, a `.yo-rc.json` key and a
@@ -154,9 +155,8 @@ export class SettingError extends Error {
  * \u escapes, so the message stays one line on stderr and cannot drive the terminal.
  */
 export function printable(message: string): string {
-  return message.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    unicodeEscape(c.charCodeAt(0)),
   );
 }
 

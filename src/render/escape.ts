@@ -3,6 +3,11 @@
  * the format the string lands in.
  */
 
+/** `\uxxxx`, the escape of one UTF-16 code unit that C#, JSON and YAML share (and the CLI's messages use). */
+export function unicodeEscape(code: number): string {
+  return `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
 /**
  * Text or attribute content in XML. Line breaks and tabs become character references so attribute-value
  * normalisation keeps them; control characters XML 1.0 forbids even as references become U+FFFD.
@@ -28,7 +33,7 @@ export function csString(text: string): string {
     if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
     else if (code >= 0x20 && code < 0x7f) out += ch;
-    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code <= 0xffff) out += unicodeEscape(code);
     else out += `\\U${code.toString(16).padStart(8, '0')}`;
   }
   return `${out}"`;
@@ -41,10 +46,7 @@ export function json(text: string): string {
 
 /** A YAML double-quoted scalar: JSON's escapes are valid YAML; non-ASCII is escaped so no line-break lookalike survives. */
 export function yaml(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => unicodeEscape(c.charCodeAt(0)));
 }
 
 /** A POSIX shell word: single-quoted, with embedded single quotes closed, escaped and reopened. */
