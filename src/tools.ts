@@ -1,15 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** The one wrapper around external tools: finds them on PATH and turns "not installed" into a clear message. */
+/**
+ * The one wrapper around external tools: finds them on PATH and turns "not installed" into a clear message.
+ * Like exec, it passes over directories that happen to carry the name.
+ */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
-      return candidate;
+      if (statSync(candidate).isFile()) return candidate;
     } catch {
       // not here
     }
@@ -17,7 +20,7 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
   return undefined;
 }
 
-export const toolHints: Readonly<Record<string, string>> = {
+const toolHints: Readonly<Record<string, string>> = {
   dotnet: 'install the .NET SDK 10 (https://dot.net/download)',
   clang: 'install clang and zlib1g-dev (Debian/Ubuntu) or clang and zlib-devel (Amazon Linux) for NativeAOT',
   zip: 'install zip',

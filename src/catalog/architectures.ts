@@ -10,7 +10,6 @@ export interface Architecture {
   readonly imageTag: string;
   /** ELF e_machine of executables built for it. */
   readonly elfMachine: number;
-  readonly elfMachineName: string;
 }
 
 export const architectures: readonly Architecture[] = [
@@ -20,7 +19,6 @@ export const architectures: readonly Architecture[] = [
     dockerPlatform: 'linux/amd64',
     imageTag: 'x86_64',
     elfMachine: 62,
-    elfMachineName: 'x86-64',
   },
   {
     id: 'arm64',
@@ -28,7 +26,6 @@ export const architectures: readonly Architecture[] = [
     dockerPlatform: 'linux/arm64',
     imageTag: 'arm64',
     elfMachine: 183,
-    elfMachineName: 'AArch64',
   },
 ];
 

@@ -4,7 +4,7 @@ import { runtimes, targetGlibc } from '../catalog/runtimes.js';
 import { DoctorInputError, formatDoctorReport, runDoctor } from '../doctor/index.js';
 import type { CommandOutput } from './invoke.js';
 
-export function doctorHelp(): string {
+function doctorHelp(): string {
   return `Usage: aot-lambda doctor <executable|zip|publish-folder> [options]
 
 Checks that a built bootstrap (or the zip you will deploy) can start on Lambda: ELF class and architecture,

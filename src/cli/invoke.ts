@@ -1,13 +1,14 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bootstrapIn, NoTargetError, resolveTarget } from '../doctor/publish-folder.js';
 import { Emulator, type InvokeResult } from '../emulator/index.js';
+import { findExecutable } from '../tools.js';
 
 /** Same values as the generated template.yaml, so a local run sees what the deployed function will. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const DEFAULT_MEMORY_MB = 512;
 
-export function invokeHelp(): string {
+function invokeHelp(): string {
   return `Usage: aot-lambda invoke <executable> [options]
        aot-lambda invoke --cmd "dotnet bin/bootstrap.dll" [options]
 
@@ -142,10 +143,14 @@ async function parseInvokeArgs(argv: string[]): Promise<InvokeArgs | 'help'> {
     throw new InvokeUsageError('give the bootstrap executable to run (or --cmd "...")');
   }
   if (cmd) checkCommand(cmd[0] as string);
-  else checkExecutable(executable as string);
+  const file = cmd
+    ? executable === undefined
+      ? undefined
+      : bootstrapIn(executable, statSync(executable))
+    : checkExecutable(executable as string);
 
   return {
-    executable: executable === undefined ? undefined : resolveExecutable(executable),
+    executable: file,
     cmd,
     event: await readEvent(values.event),
     timeoutSeconds: positiveNumber('--timeout', values.timeout, DEFAULT_TIMEOUT_SECONDS),
@@ -159,21 +164,18 @@ async function parseInvokeArgs(argv: string[]): Promise<InvokeArgs | 'help'> {
   };
 }
 
-/** A folder holding `bootstrap` (a publish folder) stands for the bootstrap in it. */
-function resolveExecutable(path: string): string {
-  return statSync(path).isDirectory() ? join(path, 'bootstrap') : path;
-}
-
-function checkExecutable(path: string): void {
-  if (!existsSync(path)) {
+/** The file to run (a publish folder stands for the bootstrap in it), once it exists and is executable. */
+function checkExecutable(path: string): string {
+  let file: string;
+  try {
+    file = resolveTarget(path).path;
+  } catch (error) {
+    if (!(error instanceof NoTargetError)) throw error;
     throw new InvokeUsageError(
-      `${path}: no such file. Publish first (dotnet publish -c Release), then point at the bootstrap.`,
+      error.reason === 'missing'
+        ? `${error.message}. Publish first (dotnet publish -c Release), then point at the bootstrap.`
+        : error.message,
     );
-  }
-  let file = path;
-  if (statSync(path).isDirectory()) {
-    file = join(path, 'bootstrap');
-    if (!existsSync(file)) throw new InvokeUsageError(`${path} is a folder without a bootstrap in it`);
   }
   try {
     accessSync(file, constants.X_OK);
@@ -182,20 +184,16 @@ function checkExecutable(path: string): void {
       `${file} is not executable: chmod 755 ${file} (Lambda needs it executable too)`,
     );
   }
+  return file;
 }
 
 /** The first word of --cmd is looked up on PATH, as exec does; say so now rather than after a spawn error. */
 function checkCommand(command: string): void {
-  if (command.includes('/')) return checkExecutable(command);
-  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return statSync(join(dir, command)).isFile();
-    } catch {
-      return false;
-    }
-  });
-  if (!found) throw new InvokeUsageError(`--cmd: ${command} is not on PATH`);
+  if (command.includes('/')) {
+    checkExecutable(command);
+    return;
+  }
+  if (findExecutable(command) === undefined) throw new InvokeUsageError(`--cmd: ${command} is not on PATH`);
 }
 
 async function readEvent(value: string | undefined): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { architectures, type Architecture } from '../catalog/architectures.js';
 import type { LambdaRuntime } from '../catalog/runtimes.js';
 import { targetGlibc } from '../catalog/runtimes.js';
-import { compareVersions, glibcVersion, machineName, type ElfInfo } from './elf.js';
+import { compareVersions, glibcNeeds, machineName, type ElfInfo } from './elf.js';
 
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
 
@@ -15,9 +15,9 @@ export interface CheckResult {
   fix?: string;
 }
 
-export const MB = 1024 * 1024;
+const MB = 1024 * 1024;
 /** Lambda quotas: a zip uploaded directly, and everything unzipped (function plus layers). */
-export const MAX_DIRECT_UPLOAD_BYTES = 50 * MB;
+const MAX_DIRECT_UPLOAD_BYTES = 50 * MB;
 export const MAX_UNZIPPED_BYTES = 250 * MB;
 
 const pass = (id: string, reason: string): CheckResult => ({ id, verdict: 'PASS', reason });
@@ -57,11 +57,12 @@ export function checkElfClass(elf: ElfInfo): CheckResult {
 }
 
 export function checkArchitecture(elf: ElfInfo, target: Architecture, given: boolean): CheckResult {
+  const targetName = machineName(target.elfMachine);
   if (elf.machine === target.elfMachine) {
-    return pass('architecture', `${target.elfMachineName} (e_machine ${elf.machine}), matches ${target.id}`);
+    return pass('architecture', `${targetName} (e_machine ${elf.machine}), matches ${target.id}`);
   }
   const built = machineName(elf.machine);
-  const reason = `built for ${built} (e_machine ${elf.machine}), but the function is ${target.id} (${target.elfMachineName}): it would fail with "exec format error" (Runtime.InvalidEntrypoint)`;
+  const reason = `built for ${built} (e_machine ${elf.machine}), but the function is ${target.id} (${targetName}): it would fail with "exec format error" (Runtime.InvalidEntrypoint)`;
   const fix = `publish with -r ${target.rid}, or deploy the function with Architectures: ${otherArchitectureHint(elf.machine) ?? 'the one it was built for'}`;
   // Without --architecture the target is only Lambda's default; a mismatch may be intended, so it warns.
   return given
@@ -117,19 +118,13 @@ export function checkLoader(elf: ElfInfo): CheckResult {
 export function checkGlibc(elf: ElfInfo): CheckResult {
   if (!elf.dynamic) return pass('glibc', 'statically linked: needs no glibc at run time');
   const target = targetGlibc.split('.').map(Number);
-  const required: Array<{ name: string; version: [number, number] }> = [];
-  const unknownTags: string[] = [];
-  for (const need of elf.versionNeeds) {
-    for (const name of need.versions) {
-      const version = glibcVersion(name) ?? glibcAbiTags[name];
-      if (version) required.push({ name, version });
-      else if (/^GLIBC_ABI_/.test(name)) unknownTags.push(name);
-    }
-  }
+  const required = glibcNeeds(elf, glibcAbiTags);
+  const unknownTags = elf.versionNeeds
+    .flatMap((need) => need.versions)
+    .filter((name) => /^GLIBC_ABI_/.test(name) && !Object.hasOwn(glibcAbiTags, name));
   if (required.length === 0 && unknownTags.length === 0) {
     return pass('glibc', 'no versioned glibc symbols needed');
   }
-  required.sort((a, b) => compareVersions(b.version, a.version));
   const highest = required[0];
   if (highest && compareVersions(highest.version, target) > 0) {
     const tooNew = required.filter((r) => compareVersions(r.version, target) > 0);

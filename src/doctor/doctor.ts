@@ -1,16 +1,8 @@
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, type Stats } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { architectures, defaultArchitecture, type Architecture } from '../catalog/architectures.js';
-import { defaultRuntime, retiredRuntimes, runtimes, type LambdaRuntime } from '../catalog/runtimes.js';
+import { defaultRuntime, runtimes, type LambdaRuntime } from '../catalog/runtimes.js';
+import { checkChoice, SettingError, settingByKey, type SettingKey } from '../settings.js';
 import {
   checkArchitecture,
   checkElfClass,
@@ -27,16 +19,9 @@ import {
   MAX_UNZIPPED_BYTES,
   type CheckResult,
 } from './checks.js';
-import {
-  ElfError,
-  glibcVersion,
-  compareVersions,
-  isElf,
-  machineName,
-  parseElf,
-  type ElfInfo,
-} from './elf.js';
-import { isZip, listZip, readZipEntry, type ZipEntryInfo } from './zip-archive.js';
+import { ElfError, glibcNeeds, isElf, machineName, parseElf, type ElfInfo } from './elf.js';
+import { NoTargetError, resolveTarget } from './publish-folder.js';
+import { findZipEntry, isZip, listZip, readZipEntry, type ZipEntryInfo } from './zip-archive.js';
 
 export interface DoctorOptions {
   /** Lambda architecture the function is deployed with; default x86_64 (Lambda's), which then only warns. */
@@ -78,15 +63,8 @@ export class DoctorInputError extends Error {
 export async function runDoctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
   const architecture = findArchitecture(options.architecture);
   const runtime = findRuntime(options.runtime);
-  let path = target;
-  let stat = statOrThrow(path);
-  if (stat.isDirectory()) {
-    // A publish folder stands for the bootstrap in it.
-    path = join(target, 'bootstrap');
-    if (!existsSync(path)) throw new DoctorInputError(`${target} is a folder without a bootstrap in it`);
-    stat = statOrThrow(path);
-  }
-  const head = readHead(path);
+  const { path, stat } = inputOrThrow(() => resolveTarget(target));
+  const zip = isZip(readHead(path));
   const base = { target, architecture: architecture.id, runtime: runtime.id };
   const checks: CheckResult[] = [checkRuntime(runtime)];
   const context: CheckContext = {
@@ -94,12 +72,12 @@ export async function runDoctor(target: string, options: DoctorOptions = {}): Pr
     architectureGiven: options.architecture !== undefined,
     runtime,
   };
-  const found = isZip(head)
+  const found = zip
     ? await zipChecks(path, stat, context, checks)
     : await fileChecks(path, stat, context, checks);
   return {
     ...base,
-    kind: isZip(head) ? 'zip' : 'executable',
+    kind: zip ? 'zip' : 'executable',
     executable: found.executable,
     elf: found.elf && summarize(found.elf),
     checks,
@@ -216,15 +194,14 @@ async function findExecutableEntry(
   return undefined;
 }
 
-/** The first entry that is an ELF file, looking first at likely names (exec bit, no extension). */
+/** The first entry that is an ELF file, among likely names (exec bit, no extension), in one walk of the zip. */
 async function firstElf(path: string, candidates: ZipEntryInfo[]): Promise<ZipEntryInfo | undefined> {
   const likely = candidates.filter(
     (e) => ((e.unixMode ?? 0) & 0o111) !== 0 || !/\.(dll|json|pdb|dbg|xml|txt|md|so(\.\d+)*)$/i.test(e.name),
   );
-  for (const entry of likely.slice(0, 50)) {
-    if (entry.uncompressedSize >= 4 && isElf(await readZipEntry(path, entry.name, 4))) return entry;
-  }
-  return undefined;
+  const read = likely.slice(0, 50).filter((e) => e.uncompressedSize >= 4);
+  const name = await findZipEntry(path, new Set(read.map((e) => e.name)), 4, isElf);
+  return read.find((e) => e.name === name);
 }
 
 /** What the bytes are, and if an ELF, everything about it that decides whether it starts. */
@@ -278,11 +255,6 @@ function contentChecks(
 }
 
 function summarize(elf: ElfInfo): ElfSummary {
-  const glibc = elf.versionNeeds
-    .flatMap((n) => n.versions)
-    .map((name) => ({ name, version: glibcVersion(name) }))
-    .filter((v): v is { name: string; version: [number, number] } => v.version !== undefined)
-    .sort((a, b) => compareVersions(b.version, a.version));
   return {
     bits: elf.bits,
     endianness: elf.endianness,
@@ -290,7 +262,7 @@ function summarize(elf: ElfInfo): ElfSummary {
     machineName: machineName(elf.machine),
     interpreter: elf.interpreter,
     needed: elf.needed,
-    highestGlibc: glibc[0]?.name,
+    highestGlibc: glibcNeeds(elf)[0]?.name,
   };
 }
 
@@ -307,32 +279,31 @@ function shippedNextTo(path: string): Set<string> {
   return names;
 }
 
+/** Unknown and retired values are refused as `aot-lambda new` refuses them: the settings table decides. */
 function findArchitecture(id: string | undefined): Architecture {
-  const wanted = id ?? defaultArchitecture;
-  const found = architectures.find((a) => a.id === wanted);
-  if (!found) {
-    throw new DoctorInputError(
-      `unknown architecture ${wanted}: use ${architectures.map((a) => a.id).join(' or ')}`,
-    );
-  }
-  return found;
+  const wanted = checkedChoice('architecture', id ?? defaultArchitecture);
+  return architectures.find((a) => a.id === wanted) as Architecture;
 }
 
 function findRuntime(id: string | undefined): LambdaRuntime {
-  const wanted = id ?? defaultRuntime;
-  const retired = retiredRuntimes[wanted];
-  if (retired) throw new DoctorInputError(retired);
-  const found = runtimes.find((r) => r.id === wanted);
-  if (!found)
-    throw new DoctorInputError(`unknown runtime ${wanted}: use ${runtimes.map((r) => r.id).join(', ')}`);
-  return found;
+  const wanted = checkedChoice('runtime', id ?? defaultRuntime);
+  return runtimes.find((r) => r.id === wanted) as LambdaRuntime;
 }
 
-function statOrThrow(path: string): Stats {
+function checkedChoice(key: SettingKey, value: string): string {
+  inputOrThrow(() => checkChoice(settingByKey(key), value));
+  return value;
+}
+
+/** Runs `read`, turning the ways the target or an option can be unusable into a DoctorInputError. */
+function inputOrThrow<T>(read: () => T): T {
   try {
-    return statSync(path);
-  } catch {
-    throw new DoctorInputError(`${path}: no such file`);
+    return read();
+  } catch (error) {
+    if (error instanceof SettingError || error instanceof NoTargetError) {
+      throw new DoctorInputError(error.message);
+    }
+    throw error;
   }
 }
 

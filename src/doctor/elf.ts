@@ -17,7 +17,6 @@ export interface VersionNeed {
 export interface ElfInfo {
   bits: 32 | 64;
   endianness: 'little' | 'big';
-  osAbi: number;
   /** e_type: 1 REL, 2 EXEC, 3 DYN (shared object or PIE), 4 CORE. */
   type: number;
   machine: number;
@@ -29,7 +28,6 @@ export interface ElfInfo {
   dynamic: boolean;
   /** DT_NEEDED, in order. */
   needed: string[];
-  runpath: string[];
   versionNeeds: VersionNeed[];
   /** Version name -> undefined symbols bound to it (empty when the file has no section headers). */
   symbolsByVersion: Record<string, string[]>;
@@ -45,8 +43,6 @@ const SHT_GNU_VERSYM = 0x6fffffff;
 const DT_NULL = 0;
 const DT_NEEDED = 1;
 const DT_STRTAB = 5;
-const DT_RPATH = 15;
-const DT_RUNPATH = 29;
 const DT_FLAGS_1 = 0x6ffffffb;
 const DT_VERNEED = 0x6ffffffe;
 const DT_VERNEEDNUM = 0x6fffffff;
@@ -94,11 +90,6 @@ class Reader {
         `truncated or corrupt ELF: read of ${size} bytes at ${offset} past the end (${this.bytes.length})`,
       );
     }
-  }
-
-  u8(offset: number): number {
-    this.check(offset, 1);
-    return this.view.getUint8(offset);
   }
 
   u16(offset: number): number {
@@ -163,13 +154,11 @@ export function parseElf(bytes: Uint8Array): ElfInfo {
   const info: ElfInfo = {
     bits,
     endianness: r.little ? 'little' : 'big',
-    osAbi: r.u8(7),
     type: r.u16(16),
     machine: r.u16(18),
     pie: false,
     dynamic: false,
     needed: [],
-    runpath: [],
     versionNeeds: [],
     symbolsByVersion: {},
   };
@@ -197,14 +186,6 @@ export function parseElf(bytes: Uint8Array): ElfInfo {
 
   for (const entry of entries) {
     if (entry.tag === DT_NEEDED) info.needed.push(r.cstring(strtab + entry.value));
-    if (entry.tag === DT_RUNPATH || entry.tag === DT_RPATH) {
-      info.runpath.push(
-        ...r
-          .cstring(strtab + entry.value)
-          .split(':')
-          .filter(Boolean),
-      );
-    }
     if (entry.tag === DT_FLAGS_1 && (entry.value & DF_1_PIE) !== 0) info.pie = true;
   }
 
@@ -341,9 +322,27 @@ function symbolsByVersion(
 }
 
 /** `GLIBC_2.36` -> [2, 36]; other names -> undefined. */
-export function glibcVersion(name: string): [number, number] | undefined {
+function glibcVersion(name: string): [number, number] | undefined {
   const match = /^GLIBC_(\d+)\.(\d+)(?:\.\d+)?$/.exec(name);
   return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/**
+ * The glibc versions the file needs, highest first: every GLIBC_x.y, plus the tags in `tags` (ABI tags such
+ * as GLIBC_ABI_DT_RELR, with the release that added them).
+ */
+export function glibcNeeds(
+  elf: ElfInfo,
+  tags: Readonly<Record<string, [number, number]>> = {},
+): Array<{ name: string; version: [number, number] }> {
+  const needs: Array<{ name: string; version: [number, number] }> = [];
+  for (const need of elf.versionNeeds) {
+    for (const name of need.versions) {
+      const version = glibcVersion(name) ?? (Object.hasOwn(tags, name) ? tags[name] : undefined);
+      if (version) needs.push({ name, version });
+    }
+  }
+  return needs.sort((a, b) => compareVersions(b.version, a.version));
 }
 
 export function compareVersions(a: readonly number[], b: readonly number[]): number {

@@ -72,6 +72,28 @@ export async function readZipEntry(
   return found;
 }
 
+/**
+ * In one walk, in zip order, shows `test` the first `limit` bytes of the first entry of each name in `names`;
+ * returns the first name that passes.
+ */
+export async function findZipEntry(
+  path: string,
+  names: ReadonlySet<string>,
+  limit: number,
+  test: (head: Buffer) => boolean,
+): Promise<string | undefined> {
+  if (names.size === 0) return undefined;
+  let found: string | undefined;
+  const seen = new Set<string>();
+  await walk(path, async (entry, zip) => {
+    if (!names.has(entry.fileName) || seen.has(entry.fileName)) return false;
+    seen.add(entry.fileName);
+    if (test(await readEntry(zip, entry, limit))) found = entry.fileName;
+    return found !== undefined || seen.size === names.size;
+  });
+  return found;
+}
+
 function readEntry(zip: ZipFile, entry: Entry, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {

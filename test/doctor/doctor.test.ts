@@ -451,7 +451,7 @@ describe('aot-lambda doctor', () => {
       assert.match(missing.stderr, /nope: no such file/);
       const arch = await run([programs.hello, '--architecture', 'i386']);
       assert.equal(arch.code, 2);
-      assert.match(arch.stderr, /unknown architecture i386: use x86_64 or arm64/);
+      assert.match(arch.stderr, /Unknown --architecture 'i386'\. Valid values: x86_64, arm64\./);
       const retired = await run([programs.hello, '--runtime', 'provided.al2']);
       assert.equal(retired.code, 2);
       assert.match(retired.stderr, /Amazon Linux 2 reached end of life/);
