@@ -67,8 +67,7 @@ try {
 } catch (error) {
   const known =
     error instanceof SettingError || error instanceof UsageError || error instanceof MissingToolError;
-  const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   console.error(`aot-lambda: error: ${(error as Error).message}`);
-  if (!known && !parseError && process.env.AOT_LAMBDA_DEBUG) console.error((error as Error).stack);
-  process.exitCode = known || parseError ? 2 : 1;
+  if (!known && process.env.AOT_LAMBDA_DEBUG) console.error((error as Error).stack);
+  process.exitCode = known ? 2 : 1;
 }

@@ -15,16 +15,19 @@ export const DEFAULT_MEMORY_MB = 3008;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const FUNCTION_VERSION = '$LATEST';
 
-/** Request and response headers of the Runtime API, lower-cased as node:http presents them. */
+/**
+ * Request and response headers of the Runtime API, spelled as Lambda writes them; node:http presents the
+ * ones it receives lower-cased, so they are looked up lower-cased.
+ */
 export const Header = {
-  requestId: 'lambda-runtime-aws-request-id',
-  deadlineMs: 'lambda-runtime-deadline-ms',
-  functionArn: 'lambda-runtime-invoked-function-arn',
-  traceId: 'lambda-runtime-trace-id',
-  clientContext: 'lambda-runtime-client-context',
-  cognitoIdentity: 'lambda-runtime-cognito-identity',
-  tenantId: 'lambda-runtime-aws-tenant-id',
-  functionErrorType: 'lambda-runtime-function-error-type',
-  functionErrorBody: 'lambda-runtime-function-error-body',
-  responseMode: 'lambda-runtime-function-response-mode',
+  requestId: 'Lambda-Runtime-Aws-Request-Id',
+  deadlineMs: 'Lambda-Runtime-Deadline-Ms',
+  functionArn: 'Lambda-Runtime-Invoked-Function-Arn',
+  traceId: 'Lambda-Runtime-Trace-Id',
+  clientContext: 'Lambda-Runtime-Client-Context',
+  cognitoIdentity: 'Lambda-Runtime-Cognito-Identity',
+  tenantId: 'Lambda-Runtime-Aws-Tenant-Id',
+  functionErrorType: 'Lambda-Runtime-Function-Error-Type',
+  functionErrorBody: 'Lambda-Runtime-Function-Error-Body',
+  responseMode: 'Lambda-Runtime-Function-Response-Mode',
 } as const;

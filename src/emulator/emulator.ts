@@ -14,7 +14,7 @@ import { functionArn, newRequestId, newTraceId } from './ids.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
 import { endLine, reportLine, startLine, timeoutLine, timeoutMessage } from './report-lines.js';
 import { RuntimeApiServer, type Invocation, type RuntimeOutcome } from './runtime-api-server.js';
-import { RuntimeProcess, SpawnError, type ExitInfo, type OutputMode } from './runtime-process.js';
+import { RuntimeProcess, SpawnError, within, type ExitInfo, type OutputMode } from './runtime-process.js';
 
 export interface EmulatorOptions {
   /** The bootstrap executable, run directly as Lambda runs it. Its folder is LAMBDA_TASK_ROOT and the cwd. */
@@ -354,7 +354,7 @@ export class Emulator {
   private retire(instance: Instance, graceMs = 0): Promise<void> {
     instance.gone = true;
     instance.retired ??= (async () => {
-      if (graceMs > 0) await this.within(instance.process.exited, graceMs);
+      if (graceMs > 0) await within(instance.process.exited, graceMs);
       await instance.process.terminate();
       clearInterval(instance.sampler);
       if (this.instance === instance) {
@@ -594,13 +594,6 @@ export class Emulator {
       lines.push(line);
       this.options.log?.(line);
     }
-  }
-
-  /** Waits for `promise` at most `ms`, leaving no timer behind. */
-  private async within(promise: Promise<unknown>, ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([promise, new Promise((resolveTimer) => (timer = setTimeout(resolveTimer, ms)))]);
-    clearTimeout(timer);
   }
 }
 

@@ -1,6 +1,6 @@
 /** Error bodies and error-type rules shared by the API server and the invoke results. */
 
-export interface LambdaErrorBody {
+interface LambdaErrorBody {
   errorMessage: string;
   errorType: string;
 }
@@ -39,7 +39,7 @@ const signalWords: Readonly<Record<string, string>> = {
   SIGTERM: 'terminated',
 };
 
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   if (signal) return `signal: ${signalWords[signal] ?? signal}`;
   return `exit status ${code ?? 0}`;
 }

@@ -1,7 +1,9 @@
 import { closeSync, existsSync, openSync, readSync, readdirSync } from 'node:fs';
+import { architectures } from '../catalog/architectures.js';
+import { isElf } from '../doctor/elf.js';
 
-/** ELF e_machine of the executables this machine runs natively. */
-const nativeMachine: Readonly<Record<string, number>> = { x64: 62, arm64: 183 };
+/** ELF e_machine of the executables this machine runs natively (node's x64 / arm64 are the rids' suffixes). */
+const nativeMachine = architectures.find((a) => a.rid === `linux-${process.arch}`)?.elfMachine;
 
 /**
  * Would execve() refuse this file with ENOEXEC? libuv, like execvp(3), then retries through /bin/sh, which
@@ -23,11 +25,10 @@ export function wouldFailExecFormat(path: string): boolean {
     return false; // missing or unreadable: let execve report it (ENOENT, EACCES)
   }
   if (read >= 2 && head[0] === 0x23 && head[1] === 0x21) return false; // #!
-  const isElf = read >= 20 && head.readUInt32BE(0) === 0x7f454c46;
-  if (!isElf) return true;
+  if (read < 20 || !isElf(head)) return true;
   const littleEndian = head[5] === 1;
   const machine = littleEndian ? head.readUInt16LE(18) : head.readUInt16BE(18);
-  if (machine === nativeMachine[process.arch]) return false;
+  if (machine === nativeMachine) return false;
   return !foreignBinariesRunnable();
 }
 

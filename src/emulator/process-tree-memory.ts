@@ -17,10 +17,6 @@ export class ProcessTreeMemory {
     if (total > this.peak) this.peak = total;
     return this.peak;
   }
-
-  get peakBytes(): number {
-    return this.peak;
-  }
 }
 
 /** VmHWM of one process in bytes; 0 once it is gone (or is a zombie, which has no memory). */
@@ -101,7 +97,7 @@ function parentLinks(rootPid: number): Map<number, number[]> {
 /** One buffer for all the small /proc reads: a scan touches every process, so allocation per read adds up. */
 const procBuffer = Buffer.alloc(4096);
 
-export function readProcFile(path: string): string | undefined {
+function readProcFile(path: string): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -119,7 +115,7 @@ export function readProcFile(path: string): string | undefined {
 }
 
 /** Field 4 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses, so parse after the last `)`. */
-export function readParentPid(pid: number): number | undefined {
+function readParentPid(pid: number): number | undefined {
   const stat = readProcFile(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 2);

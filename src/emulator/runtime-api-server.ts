@@ -137,16 +137,15 @@ export class RuntimeApiServer {
     this.state = 'Running';
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
-      'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(invocation.deadlineMs),
-      'Lambda-Runtime-Invoked-Function-Arn': invocation.functionArn,
-      'Lambda-Runtime-Trace-Id': invocation.traceId,
+      [Header.requestId]: invocation.requestId,
+      [Header.deadlineMs]: String(invocation.deadlineMs),
+      [Header.functionArn]: invocation.functionArn,
+      [Header.traceId]: invocation.traceId,
     };
-    if (invocation.clientContext !== undefined)
-      headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
+    if (invocation.clientContext !== undefined) headers[Header.clientContext] = invocation.clientContext;
     if (invocation.cognitoIdentity !== undefined)
-      headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
-    if (invocation.tenantId !== undefined) headers['Lambda-Runtime-Aws-Tenant-Id'] = invocation.tenantId;
+      headers[Header.cognitoIdentity] = invocation.cognitoIdentity;
+    if (invocation.tenantId !== undefined) headers[Header.tenantId] = invocation.tenantId;
     // Announce first: START must be written before the runtime can log anything about this event.
     this.listener.onDelivered(invocation);
     res.writeHead(200, headers);
@@ -215,14 +214,7 @@ export class RuntimeApiServer {
     if (aborted) return void (this.state = 'Running'); // half a response is no response: it may retry
     this.responseSent();
     if (tooLarge) {
-      send(
-        res,
-        413,
-        errorBody(
-          'RequestEntityTooLarge',
-          `Exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`,
-        ),
-      );
+      payloadTooLarge(res);
       const message = `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`;
       return this.listener.onOutcome(invocation, {
         kind: 'response-too-large',
@@ -230,11 +222,11 @@ export class RuntimeApiServer {
         errorType: 'Function.ResponseSizeTooLarge',
       });
     }
-    send(res, 202, JSON.stringify({ status: 'OK' }));
+    accepted(res);
     // Streaming responses report a mid-stream failure in trailers; the body so far is then discarded.
-    const trailerType = mode === 'streaming' ? req.trailers[Header.functionErrorType] : undefined;
+    const trailerType = mode === 'streaming' ? trailer(req, Header.functionErrorType) : undefined;
     if (trailerType !== undefined) {
-      const encoded = req.trailers[Header.functionErrorBody];
+      const encoded = trailer(req, Header.functionErrorBody);
       const errorPayload = encoded ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
       return this.listener.onOutcome(invocation, {
         kind: 'error',
@@ -255,18 +247,8 @@ export class RuntimeApiServer {
     if (this.current !== invocation) return;
     if (aborted) return void (this.state = 'Running');
     this.responseSent();
-    if (tooLarge) {
-      send(
-        res,
-        413,
-        errorBody(
-          'RequestEntityTooLarge',
-          `Exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`,
-        ),
-      );
-    } else {
-      send(res, 202, JSON.stringify({ status: 'OK' }));
-    }
+    if (tooLarge) payloadTooLarge(res);
+    else accepted(res);
     // The body goes to the caller unchanged (a truncated one if it was too large to keep).
     this.listener.onOutcome(invocation, { kind: 'error', body, errorType });
   }
@@ -280,7 +262,7 @@ export class RuntimeApiServer {
     const { body, aborted } = await readBody(req);
     if (generation !== this.generation) return;
     if (aborted) return void (this.state = 'Started');
-    send(res, 202, JSON.stringify({ status: 'OK' }));
+    accepted(res);
     this.listener.onInitError(body, errorType);
   }
 
@@ -291,8 +273,12 @@ export class RuntimeApiServer {
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
+  const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function trailer(req: IncomingMessage, name: string): string | undefined {
+  return req.trailers[name.toLowerCase()];
 }
 
 interface Body {
@@ -333,6 +319,19 @@ function forbidden(res: ServerResponse, from: RuntimeState, to: string): void {
       'InvalidStateTransition',
       `State transition from ${from} to ${to} failed for runtime. Error: State transition is not allowed`,
     ),
+  );
+}
+
+/** The runtime's answer was taken (RIE's 202 body). */
+function accepted(res: ServerResponse): void {
+  send(res, 202, JSON.stringify({ status: 'OK' }));
+}
+
+function payloadTooLarge(res: ServerResponse): void {
+  send(
+    res,
+    413,
+    errorBody('RequestEntityTooLarge', `Exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`),
   );
 }
 

@@ -92,10 +92,6 @@ export class RuntimeProcess {
     return this.child.pid as number;
   }
 
-  get hasExited(): boolean {
-    return this.exitInfo !== undefined;
-  }
-
   /** How it ended, once it has. */
   get exit(): ExitInfo | undefined {
     return this.exitInfo;
@@ -127,11 +123,17 @@ export class RuntimeProcess {
       (s): s is NonNullable<typeof s> => s !== null && !s.closed,
     );
     if (streams.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const closed = Promise.all(streams.map((s) => new Promise((resolve) => s.once('close', resolve))));
-    const late = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([closed, late]);
-    clearTimeout(timer);
+    await within(
+      Promise.all(streams.map((s) => new Promise((resolve) => s.once('close', resolve)))),
+      graceMs,
+    );
     for (const s of streams) s.destroy();
   }
+}
+
+/** Waits for `promise` at most `ms`, leaving no timer behind. */
+export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolveTimer) => (timer = setTimeout(resolveTimer, ms)))]);
+  clearTimeout(timer);
 }
