@@ -103,8 +103,7 @@ export async function build(request: BuildRequest): Promise<Built | NotBuilt> {
   const publish = await dotnet(args, dir);
   if (publish.status !== 0) {
     // The one expected failure: packages this machine's NuGet sources lack (Amazon.Lambda.* here).
-    // NuGet ends the name with the sentence's full stop ("Unable to find package X."): drop it.
-    const missing = unavailablePackages(publish.output).map((id) => id.replace(/\.$/, ''));
+    const missing = unavailablePackages(publish.output);
     if (missing.length > 0) {
       return {
         status: 'not measured',
