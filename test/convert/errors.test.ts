@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { copyFixture, runCli, snapshot, tempDir } from './helpers.js';
+import { copyFixture, project, refused, runCli, tempDir } from './helpers.js';
 
 /**
  * Refusals: each one exits 1 with one message naming the problem and the fix, and writes nothing.
  */
-async function refused(argv: string[], dir: string, pattern: RegExp): Promise<string> {
-  const before = snapshot(dir);
-  const { code, stdout, stderr } = await runCli([...argv, '--force']);
-  assert.equal(code, 1, `expected a refusal, got exit ${code}: ${stdout}${stderr}`);
-  assert.equal(stdout, '');
-  assert.match(stderr, /^aot-lambda convert: error: /);
-  assert.match(stderr, pattern);
-  assert.deepEqual(snapshot(dir), before, 'nothing written');
-  return stderr;
-}
-
-function project(files: Record<string, string>): string {
-  const dir = tempDir();
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
 
 const csproj = (props: string, extra = ''): string =>
   `<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n${props}\n  </PropertyGroup>\n${extra}</Project>\n`;

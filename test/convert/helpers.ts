@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import assert from 'node:assert/strict';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runConvertCli } from '../../src/cli/convert.js';
 import type { ConvertOptions } from '../../src/convert/index.js';
+import { tempDir as freshDir, writeTree } from '../helpers/fs.js';
 
 /** Shared by the convert tests: the fixture cases, copies of them, whole-tree snapshots, and a captured CLI run. */
 export const fixturesRoot = join(import.meta.dirname, '../fixtures/convert');
@@ -33,7 +34,14 @@ export const cases: readonly FixtureCase[] = [
 ];
 
 export function tempDir(prefix = 'aot-convert-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return freshDir(prefix);
+}
+
+/** A fresh temp project made of `files` ({ relative path: text }). */
+export function project(files: Record<string, string>): string {
+  const dir = tempDir();
+  writeTree(dir, files);
+  return dir;
 }
 
 /** A fresh copy of a fixture's input/ folder. */
@@ -64,4 +72,24 @@ export async function runCli(argv: string[]): Promise<{ code: number; stdout: st
   let stderr = '';
   const code = await runConvertCli(argv, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
   return { code, stdout, stderr };
+}
+
+/**
+ * Runs convert (with --force) on `argv` and asserts a refusal: exit 1, one error message matching `pattern`, and
+ * nothing written under `dir`; returns the message. `emptyStdout: false` leaves stdout unchecked.
+ */
+export async function refused(
+  argv: string[],
+  dir: string,
+  pattern: RegExp,
+  { emptyStdout = true }: { emptyStdout?: boolean } = {},
+): Promise<string> {
+  const before = snapshot(dir);
+  const { code, stdout, stderr } = await runCli([...argv, '--force']);
+  assert.equal(code, 1, `expected a refusal, got exit ${code}: ${stdout}${stderr}`);
+  if (emptyStdout) assert.equal(stdout, '');
+  assert.match(stderr, /^aot-lambda convert: error: /);
+  assert.match(stderr, pattern);
+  assert.deepEqual(snapshot(dir), before, 'nothing written');
+  return stderr;
 }

@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { findExecutable } from '../../src/tools.js';
+import { tempDir } from '../helpers/fs.js';
 
 /** What the end-to-end tests need from the machine; each missing piece is a reason to skip, printed. */
 export function missingTools(tools: readonly string[] = ['dotnet', 'clang']): string | undefined {
@@ -64,7 +62,7 @@ export function tail(text: string, lines = 30): string {
 }
 
 export function workDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `aot-lambda-e2e-${prefix}-`));
+  return tempDir(`aot-lambda-e2e-${prefix}-`);
 }
 
 /** A restore failure caused by packages the configured NuGet sources do not serve (e.g. Amazon.Lambda.*). */

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import helpers, { type RunResult } from 'yeoman-test';
 import AppGenerator from '../../generators/app/index.js';
+
+export { tempDir } from './fs.js';
 
 export interface Generated {
   readonly root: string;
@@ -53,8 +54,4 @@ export async function generate(
     },
     mode: (path) => statSync(join(root, path)).mode & 0o777,
   };
-}
-
-export function tempDir(prefix = 'aot-lambda-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
