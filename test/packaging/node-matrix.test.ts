@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { node24Binary, node24Dir, node24Ready, npmFlags, repoRoot, run } from './npm.js';
+import { packageRoot } from '../../src/paths.js';
+import { node24Binary, node24Dir, node24Ready, npmFlags, run } from './npm.js';
 
 /**
  * Node 20 is past end of life: the generator's tests also run on Node 24. The Node build comes from the npm
@@ -49,7 +50,7 @@ let engines: { name: string; range: string }[] | undefined;
 function productionEngines(): { name: string; range: string }[] {
   if (engines) return engines;
   const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable', ...npmFlags], {
-    cwd: repoRoot,
+    cwd: packageRoot,
     encoding: 'utf8',
   });
   const all = ls.stdout
@@ -89,7 +90,7 @@ describe('Node 24', () => {
     "the lowest Node of each branch of the package's own engines range satisfies every dependency",
     // @inquirer/* (through @yeoman/adapter) need ^22.13.0 on the 22 line: engines says so.
     () => {
-      const { engines } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      const { engines } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
         engines: { node: string };
       };
       const lowest = engines.node.split('||').map((branch) => semver.minVersion(branch)?.version as string);
@@ -110,7 +111,7 @@ describe('Node 24', () => {
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${preload}`.trim();
     t.diagnostic('preloaded node24-test-adapter.mjs (yeoman-test TestAdapter vs Duplex.from on Node >= 23)');
     const result = await run(node24Binary, ['scripts/run-tests.mjs', 'generators', 'unit', 'bin'], {
-      cwd: repoRoot,
+      cwd: packageRoot,
       env,
       timeoutMs: 1_800_000,
     });

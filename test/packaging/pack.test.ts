@@ -14,10 +14,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { packageRoot } from '../../src/paths.js';
 import { renderProject } from '../../src/render/render-project.js';
 import { completeSettings } from '../../src/settings.js';
 import { buildSpec } from '../../src/spec.js';
-import { node24Binary, node24Ready, npmFlags, registryProblem, repoRoot, run } from './npm.js';
+import { node24Binary, node24Ready, npmFlags, registryProblem, run } from './npm.js';
 
 /**
  * The package as users get it: `npm pack` (which runs the build through `prepack`), the tarball's contents,
@@ -64,7 +65,7 @@ describe(
 
     before(async () => {
       const packed = await run('npm', ['pack', '--pack-destination', work, '--json', ...npmFlags], {
-        cwd: repoRoot,
+        cwd: packageRoot,
       });
       assert.equal(packed.code, 0, `npm pack failed (its prepack step builds dist/):\n${packed.stderr}`);
       const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as {
@@ -86,19 +87,22 @@ describe(
         'dist/src/cli/main.js',
         'dist/generators/app/index.js',
       ];
-      if (existsSync(join(repoRoot, 'generators/convert/index.ts')))
+      if (existsSync(join(packageRoot, 'generators/convert/index.ts')))
         required.push('dist/generators/convert/index.js');
       for (const path of required) assert.ok(paths.has(path), `${path} is packed`);
-      const templates = walk(join(repoRoot, 'templates')).map((p) => relative(repoRoot, p));
+      const templates = walk(join(packageRoot, 'templates')).map((p) => relative(packageRoot, p));
       assert.ok(templates.length > 20);
       for (const path of templates) assert.ok(paths.has(path), `${path} is packed`);
       for (const dotfile of ['gitignore', 'editorconfig', 'dockerignore'])
         assert.ok(paths.has(`templates/project/${dotfile}`));
-      const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
         bin: Record<string, string>;
       };
       assert.equal(pkg.bin['aot-lambda'], 'dist/src/cli/main.js');
-      assert.match(readFileSync(join(repoRoot, 'dist/src/cli/main.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+      assert.match(
+        readFileSync(join(packageRoot, 'dist/src/cli/main.js'), 'utf8'),
+        /^#!\/usr\/bin\/env node\n/,
+      );
     });
 
     it('the tarball leaves out tests, fixtures, TypeScript sources, maps and stale build output', () => {
@@ -116,7 +120,7 @@ describe(
       const stale = files
         .map((f) => f.path)
         .filter((p) => p.startsWith('dist/') && p.endsWith('.js'))
-        .filter((p) => !existsSync(join(repoRoot, p.slice('dist/'.length).replace(/\.js$/, '.ts'))));
+        .filter((p) => !existsSync(join(packageRoot, p.slice('dist/'.length).replace(/\.js$/, '.ts'))));
       assert.deepEqual(stale, []);
     });
 
