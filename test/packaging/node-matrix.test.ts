@@ -78,8 +78,6 @@ function unsupported(version: string): string[] {
 }
 
 describe('Node 24', () => {
-  const problem = ensureNode24();
-
   it(`every production dependency admits Node ${node24Version}`, () => {
     const deps = productionEngines();
     assert.ok(deps.length > 50, `${deps.length} dependencies declare engines`);
@@ -98,7 +96,12 @@ describe('Node 24', () => {
     },
   );
 
-  it('the generator, unit and bin suites pass under Node 24', { skip: problem ?? false }, async (t) => {
+  it('the generator, unit and bin suites pass under Node 24', async (t) => {
+    const problem = ensureNode24();
+    if (problem) {
+      t.skip(problem);
+      return;
+    }
     // node24's folder first on PATH, so a child that runs `node` by name gets 24 as well.
     const env: NodeJS.ProcessEnv = {
       ...process.env,
