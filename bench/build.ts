@@ -6,12 +6,11 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { binArgs } from '../test/bin/run-bin.js';
 import { dotnet, run, tail, unavailablePackages } from '../test/e2e/dotnet.js';
 import { workRoot } from './args.js';
 import { modeSpec, type Mode } from './modes.js';
 import { verifyBuild } from './verify.js';
-
-const bin = join(import.meta.dirname, '../src/cli/main.ts');
 
 export interface Project {
   template: string;
@@ -30,7 +29,7 @@ export async function scaffold(template: string, client: string): Promise<Projec
   const args = ['--template', template, '--client', client, '--framework', 'net10.0'];
   const result = await run(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), bin, 'new', name, '--yes', '--skip-install', ...args],
+    [...binArgs, 'new', name, '--yes', '--skip-install', ...args],
     parent,
   );
   if (result.status !== 0)

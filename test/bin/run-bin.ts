@@ -1,21 +1,20 @@
 import { spawn } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
+import { tempDir, writeTree } from '../helpers/fs.js';
 
 /** Runs the package's bin as users do (a child process, stdin closed) and snapshots folders around it. */
-export const repoRoot = join(import.meta.dirname, '../..');
-const mainTs = join(repoRoot, 'src/cli/main.ts');
-// An absolute loader URL: `--import tsx` would resolve from the child's cwd, a temp dir without node_modules.
-const tsxLoader = import.meta.resolve('tsx');
+
+/**
+ * Node's arguments that start the bin from source: `node ...binArgs <aot-lambda args>`. The loader is an absolute
+ * URL: `--import tsx` would resolve from the child's cwd, maybe a temp dir without node_modules.
+ */
+export const binArgs: readonly string[] = [
+  '--import',
+  import.meta.resolve('tsx'),
+  join(packageRoot, 'src/cli/main.ts'),
+];
 
 export interface BinResult {
   readonly code: number | null;
@@ -31,7 +30,7 @@ export function runBin(
   const env = { ...(options.env ?? process.env) };
   delete env.AOT_LAMBDA_DEBUG;
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, ['--import', tsxLoader, mainTs, ...args], {
+    const child = spawn(options.node ?? process.execPath, [...binArgs, ...args], {
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,23 +65,19 @@ export function snapshot(dir: string): Map<string, string> {
 
 /** A temp working folder that already holds some of the user's own files (bytes any run must leave alone). */
 export function userFolder(extra: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aot-lambda-bin-'));
-  const files: Record<string, string> = {
+  const dir = tempDir('aot-lambda-bin-');
+  writeTree(dir, {
     'notes.txt': "the user's own notes\n",
     'data/blob.bin': '\u0000\u0001binary\u00ff',
     '.yo-rc-unrelated.json': '{"keep": true}\n',
     ...extra,
-  };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  });
   return dir;
 }
 
 /** A folder whose only program is `node`: PATH for a machine without dotnet (or git, or anything else). */
 export function nodeOnlyPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aot-lambda-path-'));
+  const dir = tempDir('aot-lambda-path-');
   symlinkSync(process.execPath, join(dir, 'node'));
   return dir;
 }

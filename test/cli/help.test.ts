@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { settingsTable } from '../../src/settings.js';
+import { binArgs } from '../bin/run-bin.js';
 
-const bin = join(import.meta.dirname, '../../src/cli/main.ts');
 const aotLambda = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', bin, ...args], {
+  spawnSync(process.execPath, [...binArgs, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { architectures } from '../../src/catalog/architectures.js';
 import { functionTemplates } from '../../src/catalog/templates.js';
 import { startRuntimeApi, type Emulator } from '../../src/emulator/index.js';
+import { binArgs } from '../bin/run-bin.js';
 import { dotnet, missingTools, run, tail, unavailablePackages, workDir } from './dotnet.js';
 import { pluginsSource, probeSource } from './probe.js';
 
@@ -85,7 +86,6 @@ const variants: Variant[] = [
 /** Events go as JSON text: the emulator sends strings as raw bytes, like a caller's payload. */
 const asJson = (value: unknown): string => JSON.stringify(value);
 
-const bin = join(import.meta.dirname, '../../src/cli/main.ts');
 const machineSkip = missingTools();
 /** Extra NuGet source for packages this machine's feed lacks (Amazon.Lambda.* for the RuntimeSupport variant). */
 const extraSources = process.env.AOT_LAMBDA_NUGET_SOURCE
@@ -114,7 +114,7 @@ for (const variant of variants) {
       const args = Object.entries(variant.options).flatMap(([k, v]) => [`--${k}`, v]);
       const scaffold = await run(
         process.execPath,
-        ['--import', import.meta.resolve('tsx'), bin, 'new', name, '--yes', '--skip-install', ...args],
+        [...binArgs, 'new', name, '--yes', '--skip-install', ...args],
         parent,
       );
       assert.equal(scaffold.status, 0, scaffold.output);
