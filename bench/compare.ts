@@ -9,8 +9,8 @@ import type { BenchOptions } from './args.js';
 import { build, scaffold } from './build.js';
 import { buildFloor } from './floor.js';
 import { barChart, type Bar } from './chart.js';
-import { LoadGate, LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
-import { measureCold, measureWarm, type Target } from './measure.js';
+import { loadAverage, machineInfo } from './machine.js';
+import { measureSession, type Target } from './measure.js';
 import { modeSpecs, type Mode } from './modes.js';
 import {
   MiB,
@@ -138,14 +138,7 @@ export async function runComparison(options: BenchOptions, command: string): Pro
       };
     });
 
-  const quiet = await waitForQuiet(options.maxLoad, options.waitMinutes, log);
-  log(`measuring ${targets.length} variants at load ${quiet.load.toFixed(2)}`);
-  const sampler = new LoadSampler();
-  const gate = new LoadGate(options.maxLoad, options.waitMinutes * 60, log);
-  const settings = { memoryMb: options.memoryMb, log, beforeRound: () => gate.pass() };
-  const cold = await measureCold(targets, options.cold, settings);
-  const warm = await measureWarm(targets, options.warm, settings);
-  const during = sampler.stop();
+  const { cold, warm, load } = await measureSession(targets, { ...options, log, what: 'variants' });
   for (const v of variants) {
     const c = cold.get(v.id);
     const w = warm.get(v.id);
@@ -157,12 +150,7 @@ export async function runComparison(options: BenchOptions, command: string): Pro
     date: new Date().toISOString(),
     command,
     machine: await machineInfo(),
-    load: {
-      atStart: quiet.load,
-      waitedSeconds: Math.round(quiet.waitedSeconds),
-      pausedSeconds: Math.round(gate.pausedSeconds),
-      during,
-    },
+    load,
     memoryMb: options.memoryMb,
     coldRounds: options.cold,
     warmInvocations: options.warm,

@@ -6,6 +6,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startRuntimeApi, type Emulator, type InvokeResult } from '../src/emulator/index.js';
+import { LoadGate, LoadSampler, waitForQuiet } from './machine.js';
+import type { Conditions } from './results.js';
 import { rotate } from './stats.js';
 
 export interface Target {
@@ -136,4 +138,48 @@ export async function measureWarm(
     for (const emulator of emulators.values()) await emulator.close();
   }
   return samples;
+}
+
+export interface SessionOptions {
+  cold: number;
+  warm: number;
+  memoryMb: number;
+  maxLoad: number;
+  waitMinutes: number;
+  log: (line: string) => void;
+  /** What the targets are, for the log ("variants", "sets"). */
+  what: string;
+}
+
+export interface Session {
+  cold: Map<string, ColdSample[]>;
+  warm: Map<string, WarmSamples>;
+  /** The load the measurement ran under: conditions.load of the results. */
+  load: Conditions['load'];
+}
+
+/**
+ * One measuring session of a bench run: waits for a quiet machine, then `cold` rounds and `warm` invocations
+ * of every target, pausing between rounds while someone else's work runs, with the load sampled throughout.
+ */
+export async function measureSession(targets: readonly Target[], options: SessionOptions): Promise<Session> {
+  const { log } = options;
+  const quiet = await waitForQuiet(options.maxLoad, options.waitMinutes, log);
+  log(`measuring ${targets.length} ${options.what} at load ${quiet.load.toFixed(2)}`);
+  const sampler = new LoadSampler();
+  const gate = new LoadGate(options.maxLoad, options.waitMinutes * 60, log);
+  const settings = { memoryMb: options.memoryMb, log, beforeRound: () => gate.pass() };
+  const cold = await measureCold(targets, options.cold, settings);
+  const warm = await measureWarm(targets, options.warm, settings);
+  const during = sampler.stop();
+  return {
+    cold,
+    warm,
+    load: {
+      atStart: quiet.load,
+      waitedSeconds: Math.round(quiet.waitedSeconds),
+      pausedSeconds: Math.round(gate.pausedSeconds),
+      during,
+    },
+  };
 }

@@ -11,8 +11,8 @@ import { startRuntimeApi } from '../src/emulator/index.js';
 import type { BenchOptions } from './args.js';
 import { breakdown, type Breakdown } from './breakdown.js';
 import { build, scaffold, type Built, type Properties } from './build.js';
-import { LoadGate, LoadSampler, loadAverage, machineInfo, waitForQuiet } from './machine.js';
-import { coldStart, measureCold, measureWarm, type Target } from './measure.js';
+import { loadAverage, machineInfo } from './machine.js';
+import { coldStart, measureSession, type Target } from './measure.js';
 import { summarizeCold, summarizeWarm, type Conditions } from './results.js';
 import { pairedDifference } from './stats.js';
 import { measureSizes } from './sizes.js';
@@ -75,15 +75,13 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     results.push(result);
   }
 
-  const quiet = await waitForQuiet(options.maxLoad, options.waitMinutes, log);
-  log(`measuring ${targets.length} sets at load ${quiet.load.toFixed(2)}`);
-  const sampler = new LoadSampler();
-  const gate = new LoadGate(options.maxLoad, options.waitMinutes * 60, log);
-  const settings = { memoryMb: options.memoryMb, log, beforeRound: () => gate.pass() };
   const warmCount = Math.min(options.warm, WARM_PER_SET);
-  const cold = await measureCold(targets, options.cold, settings);
-  const warm = await measureWarm(targets, warmCount, settings);
-  const during = sampler.stop();
+  const { cold, warm, load } = await measureSession(targets, {
+    ...options,
+    warm: warmCount,
+    log,
+    what: 'sets',
+  });
   const reference = cold.get('before')?.map((x) => x.coldStartMs);
   for (const r of results) {
     const c = cold.get(r.id);
@@ -104,12 +102,7 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     date: new Date().toISOString(),
     command,
     machine: await machineInfo(),
-    load: {
-      atStart: quiet.load,
-      waitedSeconds: Math.round(quiet.waitedSeconds),
-      pausedSeconds: Math.round(gate.pausedSeconds),
-      during,
-    },
+    load,
     memoryMb: options.memoryMb,
     coldRounds: options.cold,
     warmInvocations: warmCount,
