@@ -163,7 +163,9 @@ export function printable(message: string): string {
 /** Checks a choice value against the table; free-text settings are checked when the spec is built. */
 export function checkChoice(setting: Setting, value: string): void {
   if (!setting.choices) return;
-  const refusal = setting.refused?.[value];
+  // Own keys only: `constructor` or `toString` must not find Object.prototype's members.
+  const refusal =
+    setting.refused && Object.hasOwn(setting.refused, value) ? setting.refused[value] : undefined;
   if (refusal !== undefined) {
     throw new SettingError(setting, printable(`--${setting.flag} ${value} is refused: ${refusal}`));
   }
