@@ -51,8 +51,6 @@ export interface ProjectSpec {
   readonly testContextNamespace: string;
   /** Glibc version of the Lambda execution environment (Amazon Linux 2023), which the build container matches. */
   readonly targetGlibc: string;
-  /** GitHub Actions runner of the CI workflow: one of the function's architecture, as NativeAOT builds for its host. */
-  readonly ciRunner: string;
   /**
    * Container images, tags pinned to the architecture: the AL2023 build image and the Lambda base image; and
    * `local`, the image scripts/package.sh builds (a valid Docker reference: lower case, single dashes).
@@ -270,7 +268,6 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     contextNamespace,
     testContextNamespace: client.testContextNamespace ?? contextNamespace,
     targetGlibc,
-    ciRunner: architecture.id === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04',
     images: {
       build: `${framework.buildImage}:latest-${architecture.imageTag}`,
       base: `${runtime.baseImage}-${architecture.imageTag}`,

@@ -10,6 +10,8 @@ export interface Architecture {
   readonly imageTag: string;
   /** ELF e_machine of executables built for it. */
   readonly elfMachine: number;
+  /** GitHub-hosted runner of this architecture: NativeAOT compiles for the host it runs on. */
+  readonly githubRunner: string;
 }
 
 export const architectures: readonly Architecture[] = [
@@ -19,6 +21,7 @@ export const architectures: readonly Architecture[] = [
     dockerPlatform: 'linux/amd64',
     imageTag: 'x86_64',
     elfMachine: 62,
+    githubRunner: 'ubuntu-24.04',
   },
   {
     id: 'arm64',
@@ -26,6 +29,7 @@ export const architectures: readonly Architecture[] = [
     dockerPlatform: 'linux/arm64',
     imageTag: 'arm64',
     elfMachine: 183,
+    githubRunner: 'ubuntu-24.04-arm',
   },
 ];
 
