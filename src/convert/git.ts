@@ -6,8 +6,6 @@ import { relative } from 'node:path';
  * changes. Outside a git work tree (or without git) there is nothing to check.
  */
 export function dirtyFiles(cwd: string, paths: readonly string[]): string[] {
-  const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' });
-  if (top.error || top.status !== 0) return [];
   const status = spawnSync(
     'git',
     ['status', '--porcelain', '--untracked-files=all', '--', ...paths.map((p) => relative(cwd, p) || '.')],
