@@ -89,19 +89,13 @@ export function findTemplates(projectDir: string): string[] {
   );
 }
 
-/** The Directory.Build.props MSBuild imports for this project (the nearest one), if any. */
-export function findDirectoryBuildProps(projectDir: string): string | undefined {
+/**
+ * The nearest `fileName` in the project's folder or above it, if any: the Directory.Build.props MSBuild imports,
+ * the Directory.Packages.props NuGet reads.
+ */
+export function findNearest(projectDir: string, fileName: string): string | undefined {
   for (let dir = projectDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'Directory.Build.props');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** The Directory.Packages.props NuGet reads for this project (the nearest one), if any. */
-export function findDirectoryPackagesProps(projectDir: string): string | undefined {
-  for (let dir = projectDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'Directory.Packages.props');
+    const candidate = join(dir, fileName);
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return undefined;
   }
@@ -112,7 +106,7 @@ export function inheritedProperties(projectDir: string): {
   path: string | undefined;
   get(name: string): string | undefined;
 } {
-  const path = findDirectoryBuildProps(projectDir);
+  const path = findNearest(projectDir, 'Directory.Build.props');
   if (!path) return { path, get: () => undefined };
   const props = readProjectFile(readFileSync(path, 'utf8'), path);
   return { path, get: (name) => props.property(name) };

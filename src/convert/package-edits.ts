@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { nugetVersions } from '../catalog/packages.js';
 import type { PackageRef } from '../catalog/packages.js';
 import { addItems, readProjectFile, type ProjectFile } from './csproj.js';
-import { findDirectoryPackagesProps } from './discover.js';
+import { findNearest } from './discover.js';
 import { deleteLines, replaceRange, type TextEdit } from './splice.js';
 import { wholeLines, type XmlElement } from './xml-doc.js';
 
@@ -23,7 +23,7 @@ export function centralPackages(
   project: ProjectFile,
   inherited: { get(name: string): string | undefined },
 ): CentralPackages | undefined {
-  const path = findDirectoryPackagesProps(projectDir);
+  const path = findNearest(projectDir, 'Directory.Packages.props');
   if (!path) return undefined;
   const file = readProjectFile(readFileSync(path, 'utf8'), path);
   const enabled =
