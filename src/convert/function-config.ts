@@ -178,12 +178,10 @@ export function readTemplate(
 export function templateAfter(template: TemplateFile, target: FunctionTarget): string {
   const edits: TextEdit[] = [];
   const globalsAreOurs = template.functions.filter((f) => f.serverless).length === template.serverlessCount;
-  const editedGlobals = new Set<string>();
   for (const fn of template.functions.filter((f) => !f.image)) {
     const set = (key: string, value: string | readonly string[], after?: string): void => {
       if (!fn.properties.has(key) && fn.serverless && template.globals?.has(key) && globalsAreOurs) {
-        if (!editedGlobals.has(key)) edits.push(...(template.globals as MapHandle).set(key, value, after));
-        editedGlobals.add(key);
+        edits.push(...(template.globals as MapHandle).set(key, value, after));
         return;
       }
       edits.push(...fn.properties.set(key, value, after));
