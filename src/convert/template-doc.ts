@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Tags, type YAMLMap } from 'yaml';
 import { yaml as escapeYaml } from '../render/escape.js';
 import { fail } from './errors.js';
-import { member, parseJsonDoc, setMember, type JsonNode } from './json-doc.js';
+import { memberValue, parseJsonDoc, setMember, type JsonNode } from './json-doc.js';
 import { indentAt, insertAt, lineBreakOf, replaceRange, type TextEdit } from './splice.js';
 
 /**
@@ -61,23 +61,22 @@ export function openTemplate(source: string, label: string, format: 'yaml' | 'js
 }
 
 function jsonMap(source: string, node: JsonNode): MapHandle {
-  const valueOf = (key: string): JsonNode | undefined => member(node, key)?.value;
   return {
     get(key) {
-      const v = valueOf(key);
+      const v = memberValue(node, key);
       if (v?.kind === 'value' && typeof v.value === 'string') return v.value;
       if (v?.kind === 'array')
         return v.items.flatMap((i) => (i.kind === 'value' && typeof i.value === 'string' ? [i.value] : []));
       return undefined;
     },
-    has: (key) => valueOf(key) !== undefined,
+    has: (key) => memberValue(node, key) !== undefined,
     map(key) {
-      const v = valueOf(key);
+      const v = memberValue(node, key);
       return v?.kind === 'object' ? jsonMap(source, v) : undefined;
     },
     keys: () => (node.kind === 'object' ? node.members.map((m) => m.key) : []),
     set(key, value) {
-      const existing = valueOf(key);
+      const existing = memberValue(node, key);
       if (isRecord(value)) {
         if (existing?.kind === 'object') {
           const inner = jsonMap(source, existing);
