@@ -29,8 +29,11 @@ import {
 } from './entry-point.js';
 import {
   candidateHandlers,
+  candidateLine,
   fitRank,
   handlerShape,
+  handlerType,
+  isContext,
   jsonTypeOf,
   resolveHandler,
   type HandlerRef,
@@ -183,9 +186,7 @@ export function planCSharp(input: CSharpInput): CSharpPlan {
 
 function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPlan {
   if (input.refs.length === 0) {
-    const found = candidateHandlers(types).map(
-      (m) => `  ${input.assemblyName}::${m.owner.clrName}::${m.name}   (${m.owner.file.path}:${m.line})`,
-    );
+    const found = candidateHandlers(types).map((m) => candidateLine(m, input.assemblyName));
     fail(
       `No handler found: aws-lambda-tools-defaults.json and the SAM/CloudFormation templates name none, and the project has no Main. ` +
         `Pass it with --handler Assembly::Namespace.Type::Method.` +
@@ -223,7 +224,8 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
     );
   const out = new EditSet();
   const handlerFile = first.method.owner.file;
-  const camelCase = legacyAttributeIsCamelCase(input.files);
+  const legacy = legacyAttributeTypes(input.files);
+  const camelCase = legacyAttributeIsCamelCase(legacy);
   const handlerList = shapes.map((s) => s.ref.text).join(', ');
   const notes: string[] = [];
   if (minimal) {
@@ -263,7 +265,7 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
     );
   }
   if (!minimal)
-    addAttributeEdits(input.files, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
+    addAttributeEdits(legacy, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
   return {
     files: out.result(),
     handlers: shapes.map((s) => s.ref.text),
@@ -272,12 +274,17 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
   };
 }
 
+/** The attribute is `LambdaSerializer` (or `LambdaSerializerAttribute`), however qualified. */
+function isLambdaSerializerAttribute(attribute: SyntaxNode | null | undefined): boolean {
+  const name = lastSegment(attribute?.childForFieldName('name')?.text ?? '');
+  return name === 'LambdaSerializer' || name === 'LambdaSerializerAttribute';
+}
+
 /** `[assembly: LambdaSerializer(...)]` lists of a single attribute: in `file`, with their node. */
 function serializerAttributeLists(file: SourceFile): SyntaxNode[] {
   return file.parsed.root.descendantsOfType('global_attribute').filter((list): list is SyntaxNode => {
     const attributes = list?.namedChildren.filter((c) => c?.type === 'attribute') ?? [];
-    const name = lastSegment(attributes[0]?.childForFieldName('name')?.text ?? '');
-    return attributes.length === 1 && (name === 'LambdaSerializer' || name === 'LambdaSerializerAttribute');
+    return attributes.length === 1 && isLambdaSerializerAttribute(attributes[0]);
   });
 }
 
@@ -301,13 +308,18 @@ function removeSerializerAttributes(files: readonly SourceFile[], out: EditSet):
   });
 }
 
+/** A legacy serializer named by `[assembly: LambdaSerializer(typeof(...))]`: the file and the `typeof` type. */
+interface LegacyAttributeType {
+  readonly file: SourceFile;
+  readonly typeNode: SyntaxNode;
+}
+
 /** The legacy serializers named by `[assembly: LambdaSerializer(typeof(...))]` in the files. */
-function legacyAttributeTypes(files: readonly SourceFile[]): { file: SourceFile; typeNode: SyntaxNode }[] {
+function legacyAttributeTypes(files: readonly SourceFile[]): LegacyAttributeType[] {
   return files.flatMap((file) =>
     file.parsed.root.descendantsOfType('attribute').flatMap((attribute) => {
       if (!attribute || attribute.parent?.type !== 'global_attribute') return [];
-      const name = lastSegment(attribute.childForFieldName('name')?.text ?? '');
-      if (name !== 'LambdaSerializer' && name !== 'LambdaSerializerAttribute') return [];
+      if (!isLambdaSerializerAttribute(attribute)) return [];
       const typeNode = attribute.descendantsOfType('typeof_expression')[0]?.childForFieldName('type');
       return typeNode && lastSegment(typeNode.text) in legacySerializers ? [{ file, typeNode }] : [];
     }),
@@ -315,15 +327,17 @@ function legacyAttributeTypes(files: readonly SourceFile[]): { file: SourceFile;
 }
 
 /** CamelCaseLambdaJsonSerializer promised camelCase JSON: the context keeps that contract. */
-function legacyAttributeIsCamelCase(files: readonly SourceFile[]): boolean {
-  return legacyAttributeTypes(files).some(
-    ({ typeNode }) => legacySerializers[lastSegment(typeNode.text)]?.camelCase === true,
-  );
+function legacyAttributeIsCamelCase(legacy: readonly LegacyAttributeType[]): boolean {
+  return legacy.some(({ typeNode }) => legacySerializers[lastSegment(typeNode.text)]?.camelCase === true);
 }
 
 /** `[assembly: LambdaSerializer(typeof(DefaultLambdaJsonSerializer))]` now names the source-generated serializer. */
-function addAttributeEdits(files: readonly SourceFile[], qualifiedContext: string, out: EditSet): void {
-  for (const { file, typeNode } of legacyAttributeTypes(files)) {
+function addAttributeEdits(
+  legacy: readonly LegacyAttributeType[],
+  qualifiedContext: string,
+  out: EditSet,
+): void {
+  for (const { file, typeNode } of legacy) {
     const prefix = typeNode.text.includes('.') ? `${serializerNamespace}.` : '';
     const text = `${prefix}SourceGeneratorLambdaJsonSerializer<${qualifiedContext}>`;
     out.edit(file, [replaceRange(typeNode.startIndex, typeNode.endIndex, text)]);
@@ -356,9 +370,6 @@ function initializerOf(declarator: SyntaxNode): SyntaxNode | undefined {
   return children.length > 1 ? children.at(-1) : undefined;
 }
 
-const streamTypes = new Set(['Stream', 'System.IO.Stream']);
-const isContextType = (t: string): boolean => /(^|\.)ILambdaContext$/.test(t.replace(/\s+/g, ''));
-
 /** Input/output from a delegate type written out: Func<TIn, ILambdaContext, Task<TOut>>, Action<TIn>... */
 function typesFromDelegate(typeNode: SyntaxNode): { input?: HandlerType; output?: HandlerType } | undefined {
   const generic = typeNode.type === 'qualified_name' ? typeNode.childForFieldName('name') : typeNode;
@@ -369,16 +380,15 @@ function typesFromDelegate(typeNode: SyntaxNode): { input?: HandlerType; output?
     (a) => (a as SyntaxNode).text,
   );
   const params = name === 'Func' ? args.slice(0, -1) : args;
-  const toType = (t: string): HandlerType => ({ written: t, isStream: streamTypes.has(t) });
-  const inputText = params.find((p) => !isContextType(p));
+  const inputText = params.find((p) => !isContext(p));
   let outputText = name === 'Func' ? args.at(-1) : undefined;
   const task = outputText
     ? /^(?:System\.Threading\.Tasks\.)?(?:Value)?Task(?:<(.*)>)?$/s.exec(outputText.trim())
     : null;
   if (task) outputText = task[1];
   return {
-    input: inputText ? toType(inputText) : undefined,
-    output: outputText ? toType(outputText) : undefined,
+    input: inputText ? handlerType(inputText) : undefined,
+    output: outputText ? handlerType(outputText) : undefined,
   };
 }
 
@@ -408,11 +418,11 @@ function handlerTypes(
       const t = p?.childForFieldName('type')?.text;
       return t ? [t] : [];
     });
-    const inputText = params.find((p) => !isContextType(p));
+    const inputText = params.find((p) => !isContext(p));
     notes.push(
       `the handler is a lambda: its return type is not declared, so add it with --json-types if it is not a Stream`,
     );
-    return { input: inputText ? { written: inputText, isStream: streamTypes.has(inputText) } : undefined };
+    return { input: inputText ? handlerType(inputText) : undefined };
   }
   const methodName =
     target?.type === 'member_access_expression' ? target.childForFieldName('name')?.text : target?.text;
@@ -494,6 +504,7 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
       );
     }
   }
+  const legacy = legacyAttributeTypes(input.files);
   const out = new EditSet();
   if (edits.length > 0) {
     out.edit(entry.file, edits);
@@ -519,12 +530,12 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
     out.create(
       `${contextFile}.cs`,
       renderJsonContext(wanted, styleFor(entry.file, namespace, mergeUsings(copied, contextUsings)), {
-        camelCase: camelCase || legacyAttributeIsCamelCase(input.files),
+        camelCase: camelCase || legacyAttributeIsCamelCase(legacy),
       }),
     );
     notes.push(`added ${contextFile}.cs with ${wanted.join(', ') || 'no types yet'}`);
   }
-  addAttributeEdits(input.files, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
+  addAttributeEdits(legacy, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
   return {
     files: out.result(),
     handlers: [`${basename(entry.file.path)} (existing Main)`],

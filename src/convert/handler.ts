@@ -59,7 +59,8 @@ const taskNames: Record<string, 'task' | 'valuetask'> = {
   'System.Threading.Tasks.ValueTask': 'valuetask',
 };
 
-function isContext(type: string): boolean {
+/** The parameter type is ILambdaContext (Amazon.Lambda.Core's or the built-in client's), however qualified. */
+export function isContext(type: string): boolean {
   return contextTypes.test(type.replace(/\s+/g, ''));
 }
 
@@ -83,9 +84,10 @@ function qualifyNested(type: string, owner: TypeDecl): string {
   );
 }
 
-function handlerType(written: string, owner: TypeDecl): HandlerType {
+/** A handler's input or output type as written; `owner` given, names of types nested in it are qualified. */
+export function handlerType(written: string, owner?: TypeDecl): HandlerType {
   const compact = written.replace(/\s+/g, ' ').trim();
-  return { written: qualifyNested(compact, owner), isStream: streamTypes.has(compact) };
+  return { written: owner ? qualifyNested(compact, owner) : compact, isStream: streamTypes.has(compact) };
 }
 
 function returnShape(returns: SyntaxNode, owner: TypeDecl): Pick<HandlerShape, 'output' | 'async'> {
@@ -135,10 +137,15 @@ export function candidateHandlers(types: readonly TypeDecl[]): MethodDecl[] {
     .filter((m) => m.isPublic && m.name !== 'Main' && fitRank(m) > 0);
 }
 
+/** One line of a list of candidate handlers: the handler string that names the method, and where it is. */
+export function candidateLine(method: MethodDecl, assembly: string): string {
+  return `  ${assembly}::${method.owner.clrName}::${method.name}   (${method.owner.file.path}:${method.line})`;
+}
+
 function candidateList(types: readonly TypeDecl[], assembly: string): string {
   const found = candidateHandlers(types);
   if (found.length === 0) return 'No public method in the project looks like a handler.';
-  return `Methods that could be handlers:\n${found.map((m) => `  ${assembly}::${m.owner.clrName}::${m.name}   (${m.owner.file.path}:${m.line})`).join('\n')}`;
+  return `Methods that could be handlers:\n${found.map((m) => candidateLine(m, assembly)).join('\n')}`;
 }
 
 /** Finds the method named by `ref` (partial classes across files included) and picks the overload Lambda would. */
