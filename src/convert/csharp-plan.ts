@@ -5,8 +5,8 @@ import { parseTypeName, TypeNameError } from '../csharp/type-names.js';
 import { fail } from './errors.js';
 import {
   argumentsOf,
-  bootstrapCreateCalls,
   entryPoints,
+  memberCalls,
   methodsOf,
   typeDeclarations,
   usingDirectives,
@@ -452,7 +452,11 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
     );
   }
   // The Main's class (its helpers included), or the file of top-level statements.
-  const calls = bootstrapCreateCalls(entry.main?.owner.node ?? entry.file.parsed.root);
+  const calls = memberCalls(
+    entry.main?.owner.node ?? entry.file.parsed.root,
+    'LambdaBootstrapBuilder',
+    'Create',
+  );
   if (calls.length === 0) {
     fail(
       `${entry.file.path}:${entry.line} has a Main that does not start the Lambda runtime client (LambdaBootstrapBuilder.Create). ` +

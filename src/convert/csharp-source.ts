@@ -171,14 +171,18 @@ function simpleName(name: SyntaxNode | null): string | undefined {
   return name?.type === 'generic_name' ? name.namedChildren[0]?.text : name?.text;
 }
 
-/** Calls to `LambdaBootstrapBuilder.Create(...)` or `.Create<TIn, TOut>(...)` inside `scope`. */
-export function bootstrapCreateCalls(scope: SyntaxNode): SyntaxNode[] {
+/**
+ * Calls to `typeName.method(...)` or `.method<T...>(...)` inside `scope`, the type named simply or qualified:
+ * `memberCalls(scope, 'LambdaBootstrapBuilder', 'Create')`.
+ */
+export function memberCalls(scope: SyntaxNode, typeName: string, method: string): SyntaxNode[] {
+  const owner = new RegExp(`(^|\\.)${typeName}$`);
   return scope.descendantsOfType('invocation_expression').filter((call): call is SyntaxNode => {
     const fn = call?.childForFieldName('function');
     return (
       fn?.type === 'member_access_expression' &&
-      simpleName(fn.childForFieldName('name')) === 'Create' &&
-      /(^|\.)LambdaBootstrapBuilder$/.test(fn.childForFieldName('expression')?.text ?? '')
+      simpleName(fn.childForFieldName('name')) === method &&
+      owner.test(fn.childForFieldName('expression')?.text ?? '')
     );
   });
 }

@@ -1,9 +1,8 @@
 import { csharpKeywords } from '../csharp/keywords.js';
-import type { SyntaxNode } from '../csharp/parser.js';
 import { minimalClientRuntimeFiles } from '../render/file-plan.js';
 import { renderTemplate } from '../render/render-project.js';
 import type { ProjectSpec } from '../spec.js';
-import { usingDirectives, type SourceFile, type TypeDecl } from './csharp-source.js';
+import { memberCalls, usingDirectives, type SourceFile, type TypeDecl } from './csharp-source.js';
 import { fail } from './errors.js';
 import type { HandlerShape } from './handler.js';
 
@@ -122,23 +121,9 @@ export function checkRuntimeNamespaceFree(namespace: string, types: readonly Typ
   }
 }
 
-/** `LambdaRuntime.RunAsync(...)` calls: the project's entry point already runs the built-in client. */
-export function runtimeRunCalls(scope: SyntaxNode): SyntaxNode[] {
-  return scope.descendantsOfType('invocation_expression').filter((call): call is SyntaxNode => {
-    const fn = call?.childForFieldName('function');
-    const target = fn?.type === 'generic_name' ? fn : fn?.childForFieldName('name');
-    const name = target?.type === 'generic_name' ? target.namedChildren[0]?.text : target?.text;
-    return (
-      fn?.type === 'member_access_expression' &&
-      name === 'RunAsync' &&
-      /(^|\.)LambdaRuntime$/.test(fn.childForFieldName('expression')?.text ?? '')
-    );
-  });
-}
-
 /** The project's files run the built-in client already (a converted or a generated `--client minimal` project). */
 export function runsMinimalClient(files: readonly SourceFile[]): boolean {
-  return files.some((f) => runtimeRunCalls(f.parsed.root).length > 0);
+  return files.some((f) => memberCalls(f.parsed.root, 'LambdaRuntime', 'RunAsync').length > 0);
 }
 
 /** `using X;` directives of a file and the project's `global using X;` ones: the namespaces a simple name can come from. */
