@@ -85,6 +85,41 @@ function wrapNamespace(style: CodeStyle, body: string[]): string {
   return `${usings}${eol}namespace ${style.namespace}${eol}{${eol}${inner.join(eol)}${eol}}${eol}`;
 }
 
+/** Names of Main's helpers, one per handler: `prefix` and the method's name, numbered where two methods share it. */
+function handlerMethodNames(shapes: readonly HandlerShape[], prefix: string): string[] {
+  return shapes.map(
+    (s, n) =>
+      `${prefix}${s.method.name}${shapes.filter((o) => o.method.name === s.method.name).length > 1 ? n + 1 : ''}`,
+  );
+}
+
+const severalHandlersSummary =
+  "/// <summary>One executable serves several functions: Lambda passes each one's Handler setting in _HANDLER.</summary>";
+
+/**
+ * Main's switch on Lambda's _HANDLER variable: each handler string calls its helper in `names`, any other throws.
+ * `lead` is what the statement does with the switch's value (`var bootstrap =`, `return`).
+ */
+function handlerSwitch(
+  shapes: readonly HandlerShape[],
+  names: readonly string[],
+  i: string,
+  lead: string,
+): string[] {
+  const known = shapes
+    .map((s) => s.ref.text)
+    .join(', ')
+    .replace(/[{}"\\]/g, '');
+  return [
+    `${i}${i}var handlerName = Environment.GetEnvironmentVariable("_HANDLER");`,
+    `${i}${i}${lead} handlerName switch`,
+    `${i}${i}{`,
+    ...shapes.map((s, n) => `${i}${i}${i}${csString(s.ref.text)} => ${names[n]}(),`),
+    `${i}${i}${i}_ => throw new InvalidOperationException($"Unknown handler '{handlerName}': set the function's Handler to one of ${known}."),`,
+    `${i}${i}};`,
+  ];
+}
+
 /** Program.cs for a project that had no entry point. Several handlers are told apart by Lambda's _HANDLER variable. */
 export function renderEntryPoint(
   className: string,
@@ -113,23 +148,12 @@ export function renderEntryPoint(
       `${i}}`,
     );
   } else {
-    const names = shapes.map(
-      (s, n) =>
-        `Bootstrap${s.method.name}${shapes.filter((o) => o.method.name === s.method.name).length > 1 ? n + 1 : ''}`,
-    );
+    const names = handlerMethodNames(shapes, 'Bootstrap');
     body.push(
-      `${i}/// <summary>One executable serves several functions: Lambda passes each one's Handler setting in _HANDLER.</summary>`,
+      `${i}${severalHandlersSummary}`,
       `${i}public static async Task Main()`,
       `${i}{`,
-      `${i}${i}var handlerName = Environment.GetEnvironmentVariable("_HANDLER");`,
-      `${i}${i}var bootstrap = handlerName switch`,
-      `${i}${i}{`,
-      ...shapes.map((s, n) => `${i}${i}${i}${csString(s.ref.text)} => ${names[n]}(),`),
-      `${i}${i}${i}_ => throw new InvalidOperationException($"Unknown handler '{handlerName}': set the function's Handler to one of ${shapes
-        .map((s) => s.ref.text)
-        .join(', ')
-        .replace(/[{}"\\]/g, '')}."),`,
-      `${i}${i}};`,
+      ...handlerSwitch(shapes, names, i, 'var bootstrap ='),
       `${i}${i}await bootstrap.Build().RunAsync();`,
       `${i}}`,
     );
@@ -255,23 +279,12 @@ export function renderMinimalEntryPoint(
       ...rest.map((l) => `${i}${i}${l}`),
     );
   } else {
-    const names = shapes.map(
-      (s, n) =>
-        `Run${s.method.name}${shapes.filter((o) => o.method.name === s.method.name).length > 1 ? n + 1 : ''}`,
-    );
+    const names = handlerMethodNames(shapes, 'Run');
     body.push(
-      `${i}/// <summary>One executable serves several functions: Lambda passes each one's Handler setting in _HANDLER.</summary>`,
+      `${i}${severalHandlersSummary}`,
       `${i}public static Task<int> Main()`,
       `${i}{`,
-      `${i}${i}var handlerName = Environment.GetEnvironmentVariable("_HANDLER");`,
-      `${i}${i}return handlerName switch`,
-      `${i}${i}{`,
-      ...shapes.map((s, n) => `${i}${i}${i}${csString(s.ref.text)} => ${names[n]}(),`),
-      `${i}${i}${i}_ => throw new InvalidOperationException($"Unknown handler '{handlerName}': set the function's Handler to one of ${shapes
-        .map((s) => s.ref.text)
-        .join(', ')
-        .replace(/[{}"\\]/g, '')}."),`,
-      `${i}${i}};`,
+      ...handlerSwitch(shapes, names, i, 'return'),
       `${i}}`,
     );
     shapes.forEach((shape, n) => {
