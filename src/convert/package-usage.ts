@@ -1,5 +1,5 @@
-import { withCSharpParser, type SyntaxNode } from '../csharp/parser.js';
-import { loadSource } from './csharp-source.js';
+import { withCSharpParser, type ParseCSharp, type SyntaxNode } from '../csharp/parser.js';
+import { loadSource, type SourceFile } from './csharp-source.js';
 import { deleteLines, type TextEdit } from './splice.js';
 
 /**
@@ -86,50 +86,52 @@ function codeOnly(text: string, root: SyntaxNode): string {
 /**
  * For each package: does any file (as it will read after the conversion) use its namespace, and which of its
  * `using` directives are dead. `projectUsings` are the project file's `<Using Include>` items (global usings).
+ * Files given already parsed (a SourceFile) are not parsed again; the others are parsed with `parse`, whose trees
+ * live as long as the caller's, or, without it, with a parser of this call's own.
  */
 export async function packageUsage(
-  files: readonly { path: string; text: string }[],
+  files: readonly (SourceFile | { readonly path: string; readonly text: string })[],
   packages: readonly ReplaceablePackage[],
   projectUsings: readonly string[],
+  parse?: ParseCSharp,
 ): Promise<PackageUsage> {
-  return withCSharpParser(async (parse) => {
-    const parsed = await Promise.all(files.map((f) => loadSource(parse, f.path, f.text)));
-    const edits = new Map<string, TextEdit[]>();
-    const used = new Set<string>();
-    for (const file of parsed) {
-      const root = file.parsed.root;
-      const code = codeOnly(file.text, root);
-      const directives = root.descendantsOfType('using_directive').filter((u): u is SyntaxNode => u !== null);
-      const identifiers = new Set(
-        root
-          .descendantsOfType('identifier')
-          .filter(
-            (n): n is SyntaxNode =>
-              n !== null && !directives.some((d) => n.startIndex >= d.startIndex && n.endIndex <= d.endIndex),
-          )
-          .map((n) => n.text),
-      );
-      const dead: SyntaxNode[] = [];
-      for (const pkg of packages) {
-        const mention = mentionPattern(pkg.namespace);
-        const plain = directives.filter((d) => d.text.replace(/\s+/g, ' ') === `using ${pkg.namespace};`);
-        const otherDirective = directives.some((d) => !plain.includes(d) && mention.test(d.text));
-        // A simple name counts only where this using imports it (elsewhere it may be the built-in client's type).
-        const namesTypes =
-          plain.length > 0 && (pkg.typeNames ? [...pkg.typeNames].some((t) => identifiers.has(t)) : true);
-        if (mention.test(code) || otherDirective || namesTypes) used.add(pkg.id);
-        else dead.push(...plain);
-      }
-      if (dead.length > 0)
-        edits.set(
-          file.path,
-          deleteLines(
-            file.text,
-            dead.map((d) => ({ start: d.startIndex, end: d.endIndex })),
-          ),
-        );
+  if (!parse) return withCSharpParser((own) => packageUsage(files, packages, projectUsings, own));
+  const parsed = await Promise.all(files.map((f) => ('parsed' in f ? f : loadSource(parse, f.path, f.text))));
+  const edits = new Map<string, TextEdit[]>();
+  const used = new Set<string>();
+  for (const file of parsed) {
+    const root = file.parsed.root;
+    const code = codeOnly(file.text, root);
+    const directives = root.descendantsOfType('using_directive').filter((u): u is SyntaxNode => u !== null);
+    const identifiers = new Set(
+      root
+        .descendantsOfType('identifier')
+        .filter(
+          (n): n is SyntaxNode =>
+            n !== null && !directives.some((d) => n.startIndex >= d.startIndex && n.endIndex <= d.endIndex),
+        )
+        .map((n) => n.text),
+    );
+    const dead: SyntaxNode[] = [];
+    for (const pkg of packages) {
+      const mention = mentionPattern(pkg.namespace);
+      const plain = directives.filter((d) => d.text.replace(/\s+/g, ' ') === `using ${pkg.namespace};`);
+      const otherDirective = directives.some((d) => !plain.includes(d) && mention.test(d.text));
+      // A simple name counts only where this using imports it (elsewhere it may be the built-in client's type).
+      const namesTypes =
+        plain.length > 0 && (pkg.typeNames ? [...pkg.typeNames].some((t) => identifiers.has(t)) : true);
+      if (mention.test(code) || otherDirective || namesTypes) used.add(pkg.id);
+      else dead.push(...plain);
     }
-    for (const pkg of packages) if (projectUsings.includes(pkg.namespace)) used.add(pkg.id);
-    return { edits, unused: packages.filter((p) => !used.has(p.id)).map((p) => p.id) };
-  });
+    if (dead.length > 0)
+      edits.set(
+        file.path,
+        deleteLines(
+          file.text,
+          dead.map((d) => ({ start: d.startIndex, end: d.endIndex })),
+        ),
+      );
+  }
+  for (const pkg of packages) if (projectUsings.includes(pkg.namespace)) used.add(pkg.id);
+  return { edits, unused: packages.filter((p) => !used.has(p.id)).map((p) => p.id) };
 }

@@ -202,14 +202,18 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   const referenced = new Set(project.packageReferences().map((r) => r.id));
   const candidates = replaceablePackages.filter((p) => referenced.has(p.id));
   if (minimal && candidates.length > 0) {
-    const finalTexts = [
-      ...files.map((f) => ({ path: f.path, text: csharpFiles.get(f.path)?.after ?? f.text })),
+    // Each file as it will read: the already-parsed one where its text stays, else the new text (parsed there).
+    const finalFiles = [
+      ...files.map((f) => {
+        const after = csharpFiles.get(f.path)?.after ?? f.text;
+        return after === f.text ? f : { path: f.path, text: after };
+      }),
       ...[...csharpFiles]
         .filter(([, t]) => t.before === undefined)
         .map(([path, t]) => ({ path, text: t.after })),
     ];
     const usingItems = project.items('Using').map((u) => u.attributes.get('Include')?.value ?? '');
-    const usage = await packageUsage(finalTexts, candidates, usingItems);
+    const usage = await packageUsage(finalFiles, candidates, usingItems, parse);
     for (const [path, edits] of usage.edits) {
       const texts = csharpFiles.get(path);
       const original = files.find((f) => f.path === path)?.text;
