@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { defaultClient } from '../catalog/clients.js';
 import { runtimes } from '../catalog/runtimes.js';
-import { parseTypeList, TypeNameError } from '../csharp/type-names.js';
+import { parseTypeList } from '../csharp/type-names.js';
 import { withCSharpParser, type ParseCSharp } from '../csharp/parser.js';
 import { checkChoice, completeSettings, settingByKey, SettingError, type SettingKey } from '../settings.js';
 import { buildSpec, type ProjectSpec } from '../spec.js';
@@ -139,13 +139,8 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
     reflectionTypes: options.reflectionTypes ?? '',
     jsonTypes: options.jsonTypes ?? '',
   });
-  let extraJsonTypes: string[];
-  try {
-    extraJsonTypes = parseTypeList(options.jsonTypes ?? '');
-  } catch (error) {
-    if (error instanceof TypeNameError) fail(`--json-types: ${error.message}.`);
-    throw error;
-  }
+  // buildSpec validated --json-types already (spec.jsonTypes adds the template's types): this cannot throw.
+  const extraJsonTypes = parseTypeList(spec.settings.jsonTypes);
 
   // Handlers: --handler, else the templates' and tools-defaults' Assembly::Type::Method strings.
   const explicitHandler = options.handler !== undefined;
