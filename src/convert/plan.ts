@@ -5,7 +5,7 @@ import { runtimes } from '../catalog/runtimes.js';
 import { parseTypeList } from '../csharp/type-names.js';
 import { withCSharpParser, type ParseCSharp } from '../csharp/parser.js';
 import { checkChoice, completeSettings, settingByKey, SettingError, type SettingKey } from '../settings.js';
-import { buildSpec, type ProjectSpec } from '../spec.js';
+import { buildSpec, validateName, type ProjectSpec } from '../spec.js';
 import { addItems, propertyEdits, readProjectFile, type PropertyGoal, type ProjectFile } from './csproj.js';
 import { planCSharp } from './csharp-plan.js';
 import { renderRuntimeFiles, runsMinimalClient, runtimeNamespace } from './minimal-client.js';
@@ -71,6 +71,20 @@ function checked(key: SettingKey, value: string | undefined): string | undefined
   return value;
 }
 
+/**
+ * The assembly name can stand in for `new`'s project name (it can be a C# namespace too). An assembly name that
+ * cannot ('Contoso.2024.Orders') is no reason to refuse the conversion: the spec then gets a neutral name.
+ */
+function isProjectName(name: string): boolean {
+  try {
+    validateName(name);
+    return true;
+  } catch (error) {
+    if (error instanceof SettingError) return false;
+    throw error;
+  }
+}
+
 function buildConvertSpec(settings: Record<string, string>): ProjectSpec {
   try {
     return buildSpec(completeSettings(settings));
@@ -126,10 +140,7 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   // A project that runs the built-in client already (converted before, or generated with it) keeps it.
   const client = checked('client', options.client) ?? (runsMinimalClient(files) ? 'minimal' : defaultClient);
   const runtime = runtimes.find((r) => r.id === runtimeId) as (typeof runtimes)[number];
-  const specName =
-    /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(assemblyName) && assemblyName !== 'bootstrap'
-      ? assemblyName
-      : 'Function';
+  const specName = assemblyName !== 'bootstrap' && isProjectName(assemblyName) ? assemblyName : 'Function';
   const spec = buildConvertSpec({
     name: specName,
     framework: framework.tfm,
