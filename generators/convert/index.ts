@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { convert, sharedSettings, type ConvertOutcome } from '../../src/convert/index.js';
+import { convert, runOptions, sharedSettings, type ConvertOutcome } from '../../src/convert/index.js';
 import { settingByKey } from '../../src/settings.js';
 
 type ConvertGeneratorOptions = BaseOptions & Record<string, unknown>;
@@ -42,16 +42,13 @@ export default class ConvertGenerator extends Generator<Record<string, unknown>,
   async writing(): Promise<void> {
     const base = this.env.cwd ?? process.cwd();
     const target = resolve(base, this._text('path') ?? '.');
-    this.outcome = await convert(target, {
-      runtime: this._text('runtime'),
-      architecture: this._text('architecture'),
-      client: this._text('client'),
-      jsonTypes: this._text('json-types'),
-      reflectionTypes: this._text('reflection-types'),
-      handler: this._text('handler'),
-      dryRun: this._option('dry-run') === true,
-      force: this._option('force') === true,
-    });
+    this.outcome = await convert(
+      target,
+      runOptions(
+        (name) => this._text(name),
+        (name) => this._option(name) === true,
+      ),
+    );
     if (this.outcome.status === 'dry-run') this.log(this.outcome.diff);
     this.log(this.outcome.report.trimEnd());
   }

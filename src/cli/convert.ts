@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { settingByKey, type SettingKey } from '../settings.js';
-import { convert, ConvertError, sharedSettings } from '../convert/index.js';
+import { convert, ConvertError, runOptions, sharedSettings } from '../convert/index.js';
 
 /** `aot-lambda convert [path]`: the CLI face of src/convert. Exit 0 converted/unchanged/dry run, 1 refused, 2 usage. */
 
@@ -95,16 +95,10 @@ export async function runConvertCli(argv: string[], io: ConvertIo): Promise<numb
   }
   const text = (flag: string): string | undefined => values[flag] as string | undefined;
   try {
-    const outcome = await convert(positionals[0] ?? '.', {
-      runtime: text('runtime'),
-      architecture: text('architecture'),
-      client: text('client'),
-      jsonTypes: text('json-types'),
-      reflectionTypes: text('reflection-types'),
-      handler: text('handler'),
-      dryRun: values['dry-run'] === true,
-      force: values.force === true,
-    });
+    const outcome = await convert(
+      positionals[0] ?? '.',
+      runOptions(text, (flag) => values[flag] === true),
+    );
     if (outcome.status === 'dry-run') io.out(outcome.diff);
     io.out(outcome.report);
     return 0;

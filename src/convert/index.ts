@@ -1,4 +1,4 @@
-import type { SettingKey } from '../settings.js';
+import { settingByKey, type SettingKey } from '../settings.js';
 import { relative } from 'node:path';
 import { applyChanges, type ApplyHooks } from './apply.js';
 import { commonFolder, unifiedDiff } from './diff.js';
@@ -65,13 +65,26 @@ export async function convert(target: string, options: RunOptions = {}): Promise
 }
 
 /** `new`'s settings that also apply to an existing project; the settings table gives flags and descriptions. */
-export const sharedSettings: readonly SettingKey[] = [
+export const sharedSettings: readonly (SettingKey & keyof ConvertOptions)[] = [
   'runtime',
   'architecture',
   'client',
   'jsonTypes',
   'reflectionTypes',
 ];
+
+/**
+ * A run's options from the values the CLI or the generator was given, looked up by flag name: `text` for the
+ * shared settings and --handler, `flag` for --dry-run and --force.
+ */
+export function runOptions(
+  text: (flag: string) => string | undefined,
+  flag: (flag: string) => boolean,
+): RunOptions {
+  const settings: { -readonly [K in (typeof sharedSettings)[number]]?: string } = {};
+  for (const key of sharedSettings) settings[key] = text(settingByKey(key).flag);
+  return { ...settings, handler: text('handler'), dryRun: flag('dry-run'), force: flag('force') };
+}
 
 export { ConvertError } from './errors.js';
 export type { ConvertOptions, ConvertPlan, FileChange } from './plan.js';
