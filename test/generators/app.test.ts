@@ -183,8 +183,10 @@ describe('aot-lambda:app through options (non-interactive)', () => {
     const runtimeFiles = [...g.files.keys()].filter((p) => p.startsWith('src/Mini/Runtime/'));
     assert.ok(runtimeFiles.length >= 2, `runtime files: ${runtimeFiles.join(', ')}`);
     const client = runtimeFiles.map((p) => g.read(p)).join('\n');
+    // HTTP/1.1 over a socket: HttpClient's TLS stack would double the executable (bench/results).
+    assert.doesNotMatch(client, /new HttpClient|SocketsHttpHandler|using System\.Net\.Http/);
     for (const needle of [
-      'SocketsHttpHandler',
+      'using System.Net.Sockets;',
       '/runtime/invocation/next',
       '/response',
       '/error',
