@@ -5,8 +5,8 @@ import { Emulator, type InvokeResult } from '../emulator/index.js';
 import { findExecutable } from '../tools.js';
 
 /** Same values as the generated template.yaml, so a local run sees what the deployed function will. */
-const DEFAULT_TIMEOUT_SECONDS = 30;
-const DEFAULT_MEMORY_MB = 512;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_MEMORY_MB = 512;
 
 function invokeHelp(): string {
   return `Usage: aot-lambda invoke <executable> [options]
@@ -34,7 +34,7 @@ Exit status: 0 when every invocation succeeded, 1 on a function error, crash, in
 2 on a usage error (bad option, missing or non-executable file).`;
 }
 
-class InvokeUsageError extends Error {}
+export class InvokeUsageError extends Error {}
 
 interface InvokeArgs {
   executable?: string;
@@ -214,7 +214,7 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseEnv(pairs: string[]): Record<string, string> {
+export function parseEnv(pairs: string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
@@ -224,7 +224,7 @@ function parseEnv(pairs: string[]): Record<string, string> {
   return env;
 }
 
-function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
+export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
@@ -232,7 +232,7 @@ function positiveNumber(flag: string, value: string | undefined, fallback: numbe
   return n;
 }
 
-function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+export function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   const n = positiveNumber(flag, value, fallback);
   if (!Number.isInteger(n)) throw new InvokeUsageError(`${flag} ${value}: expected a whole number`);
   return n;
@@ -316,6 +316,6 @@ function summary(results: InvokeResult[]): string {
   return parts.join(', ');
 }
 
-function isParseArgsError(error: unknown): boolean {
+export function isParseArgsError(error: unknown): boolean {
   return (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false;
 }

@@ -22,6 +22,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run a bootstrap against a local Lambda Runtime API; print START/END/REPORT',
     load: async () => (await import('./invoke.js')).invokeCommand,
   },
+  watch: {
+    summary: 'development server: Invoke API and HTTP front door on 127.0.0.1, rebuild on change',
+    load: async () => (await import('./watch.js')).watchCommand,
+  },
   doctor: {
     summary: 'check that a built executable or zip will start on Lambda',
     load: async () => (await import('./doctor.js')).doctorCommand,

@@ -31,13 +31,13 @@ describe('aot-lambda help', () => {
 
   it('lists the subcommands, and refuses an unknown one with the list', () => {
     const help = aotLambda('--help');
-    for (const command of ['new', 'convert', 'invoke', 'doctor'])
+    for (const command of ['new', 'convert', 'invoke', 'watch', 'doctor'])
       assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
     const unknown = aotLambda('deploy');
     assert.equal(unknown.status, 2);
     assert.equal(
       unknown.stderr.trim(),
-      "aot-lambda: unknown command 'deploy'. Commands: new, convert, invoke, doctor.",
+      "aot-lambda: unknown command 'deploy'. Commands: new, convert, invoke, watch, doctor.",
     );
   });
 
