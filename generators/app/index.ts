@@ -12,12 +12,13 @@ import {
   type SettingKey,
   type Settings,
 } from '../../src/settings.js';
+import { readPreset } from '../../src/preset.js';
 import { buildSpec, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
 import { settingsStoreKey, readStoredSettings, validateFreeText } from '../../src/stored-settings.js';
 import { requireTool, runTool } from '../../src/tools.js';
 
 type Given = Partial<Record<SettingKey, string>>;
-type AppOptions = BaseOptions & { yes?: boolean; interactive?: boolean; force?: boolean };
+type AppOptions = BaseOptions & { yes?: boolean; interactive?: boolean; force?: boolean; preset?: string };
 
 /**
  * `yo aot-lambda [name]` / `aot-lambda new [name]`. Thin: the settings table declares the options and prompts,
@@ -44,6 +45,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       type: Boolean,
       alias: 'y',
       description: 'Use defaults for every setting not given; never prompt',
+    });
+    this.option('preset', {
+      type: String,
+      description:
+        "A starter kit's answers: a JSON file of settings (or .yo-rc.json-shaped); flags given win over it",
     });
     this.option('interactive', {
       type: Boolean,
@@ -72,6 +78,14 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       this.inPlace = true;
       this.target = this._cwd();
       Object.assign(this.given, stored);
+    }
+    // Precedence: stored answers < the starter kit's preset < flags on this command line.
+    const preset = this._option('preset');
+    if (typeof preset === 'string') {
+      const presetSettings = readPreset(preset, this._cwd());
+      // Inside a project its name is settled; a kit's (or a copied .yo-rc.json's) name does not move it.
+      if (this.inPlace) delete presetSettings.name;
+      Object.assign(this.given, presetSettings);
     }
     for (const setting of settingsTable) {
       const value = this._option(setting.flag);

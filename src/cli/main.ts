@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { PresetError } from '../preset.js';
 import { SettingError } from '../settings.js';
 import { MissingToolError } from '../tools.js';
 import { newCommand, newHelp, UsageError } from './new.js';
@@ -70,7 +71,10 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   const known =
-    error instanceof SettingError || error instanceof UsageError || error instanceof MissingToolError;
+    error instanceof SettingError ||
+    error instanceof UsageError ||
+    error instanceof MissingToolError ||
+    error instanceof PresetError;
   console.error(`aot-lambda: error: ${(error as Error).message}`);
   if (!known && process.env.AOT_LAMBDA_DEBUG) console.error((error as Error).stack);
   process.exitCode = known ? 2 : 1;

@@ -3,6 +3,10 @@ import { settingsTable } from '../settings.js';
 
 const yeomanFlags = {
   yes: { type: 'boolean', short: 'y', description: 'Use defaults for every setting not given; never prompt' },
+  preset: {
+    type: 'string',
+    description: "Read settings from a starter kit's JSON file (flags given here win over it)",
+  },
   force: { type: 'boolean', description: 'Overwrite existing files (and write into a non-empty folder)' },
   'skip-install': { type: 'boolean', description: 'Do not run `dotnet restore` after writing' },
   'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
@@ -18,7 +22,8 @@ export function newHelp(): string {
       return `  --${s.flag} <value>\n      ${s.description}${values}\n      default: ${fallback}; example: --${s.flag} ${JSON.stringify(s.example)}`;
     });
   const extra = Object.entries(yeomanFlags).map(
-    ([flag, def]) => `  ${'short' in def ? `-${def.short}, ` : ''}--${flag}\n      ${def.description}`,
+    ([flag, def]) =>
+      `  ${'short' in def ? `-${def.short}, ` : ''}--${flag}${def.type === 'string' ? ' <file>' : ''}\n      ${def.description}`,
   );
   return [
     'Usage: aot-lambda new <name> [options]     (same as: yo aot-lambda <name> [options])',
@@ -37,7 +42,7 @@ export async function newCommand(argv: string[]): Promise<number> {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const s of settingsTable) if (!s.argument) options[s.flag] = { type: 'string' };
   for (const [flag, def] of Object.entries(yeomanFlags)) {
-    options[flag] = 'short' in def ? { type: 'boolean', short: def.short } : { type: 'boolean' };
+    options[flag] = 'short' in def ? { type: def.type, short: def.short } : { type: def.type };
   }
   const { values, positionals } = parseNewArgs(argv, options);
   if (values.help) {
