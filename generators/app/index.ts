@@ -12,6 +12,7 @@ import {
   type SettingKey,
   type Settings,
 } from '../../src/settings.js';
+import { isTemplatePath } from '../../src/catalog/template-manifest.js';
 import { readPreset } from '../../src/preset.js';
 import { buildSpec, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
 import { settingsStoreKey, readStoredSettings, validateFreeText } from '../../src/stored-settings.js';
@@ -98,6 +99,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       }
       this.given[setting.key] = String(value);
     }
+    // A starter kit's template folder is stored as an absolute path: a re-run inside the project finds it again.
+    const template = this.given.template;
+    if (template !== undefined && isTemplatePath(template))
+      this.given.template = resolve(this._cwd(), template);
     // Fail on a bad value before asking anything else.
     for (const setting of settingsTable) {
       const value = this.given[setting.key];

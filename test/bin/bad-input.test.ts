@@ -31,10 +31,17 @@ interface Refusal {
 
 const invalidName =
   /is not a valid project name: start with an ASCII letter .*e\.g\. Orders or Contoso\.Orders\./;
-const unknownChoice = (key: SettingKey, value: string): RegExp =>
-  new RegExp(
-    `^aot-lambda: error: Unknown --${settingByKey(key).flag} '${escape(value)}'\\. Valid values: ${escape(valid(key))}\\.$`,
-  );
+const unknownChoice = (key: SettingKey, value: string): RegExp => {
+  const setting = settingByKey(key);
+  // A setting that also takes values beyond its list (--template: a folder or npm package) says why it is none.
+  return setting.beyondChoices
+    ? new RegExp(
+        `^aot-lambda: error: Unknown --${setting.flag} '${escape(value)}': .+ Valid values: ${escape(valid(key))}, or ${escape(setting.beyondChoices.describe)}\\.$`,
+      )
+    : new RegExp(
+        `^aot-lambda: error: Unknown --${setting.flag} '${escape(value)}'\\. Valid values: ${escape(valid(key))}\\.$`,
+      );
+};
 const al2 = [/Amazon Linux 2 reached end of life/, /Use --runtime provided\.al2023/];
 
 const refusals: Refusal[] = [
