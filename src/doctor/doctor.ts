@@ -207,8 +207,8 @@ async function checkArchive(
   const readable = files.filter((e) => !e.encrypted);
 
   const layout: CheckResult[] = [];
-  const chosen = await findExecutableEntry(archive, readable, context.runtime, layout);
-  const judged = chosen && (await followLink(archive, chosen, winners, layout));
+  const chosen = await findExecutableEntry(archive, files, context.runtime, layout);
+  const judged = chosen && !chosen.encrypted ? await followLink(archive, chosen, winners, layout) : undefined;
 
   const sizes = await measure(archive, readable, judged);
   for (const problem of sizes.problems) {
@@ -234,9 +234,10 @@ async function checkArchive(
     checks.push({ id: 'zip-integrity', verdict: 'PASS', reason: 'every entry holds the bytes it declares' });
   }
   checks.push(...layout);
-  if (!chosen || !judged) return {};
-
+  if (!chosen) return {};
   checks.push(checkName(posix.basename(chosen.name), context.runtime));
+  // An encrypted executable cannot be read (zip-integrity says so); a dangling link has nothing to read.
+  if (!judged) return { executable: chosen.name };
   checks.push(checkPermissions(judged.unixMode, 'zip'));
   const executable = sizes.executable as MeasuredEntry;
   const read = zipRangeReader(archive, judged);
@@ -428,6 +429,7 @@ async function firstElf(archive: ZipArchive, candidates: ZipEntryInfo[]): Promis
   const likely = candidates.filter(
     (e) =>
       !e.isSymlink &&
+      !e.encrypted &&
       (((e.unixMode ?? 0) & 0o111) !== 0 || !/\.(dll|json|pdb|dbg|xml|txt|md|so(\.\d+)*)$/i.test(e.name)),
   );
   for (const entry of likely.slice(0, 50)) {
