@@ -22,14 +22,20 @@ import {
 import { NeedleScanner } from './byte-scan.js';
 import { ElfError, glibcNeeds, isElf, machineName, type ElfInfo } from './elf.js';
 import { fileRangeReader, loadElf, RangeCollector, type RangeReader } from './elf-loader.js';
+import { settingsFrom, type ProjectSettings } from './project-settings.js';
 import { NoTargetError, resolveTarget } from './publish-folder.js';
 import { isZip, ZipArchive, ZipEntryError, type ZipEntryInfo } from './zip-archive.js';
 
 export interface DoctorOptions {
-  /** Lambda architecture the function is deployed with; default x86_64 (Lambda's), which then only warns. */
+  /**
+   * Lambda architecture the function is deployed with; default the enclosing project's (see settingsFrom),
+   * else x86_64 (Lambda's), which then only warns.
+   */
   architecture?: string;
-  /** Default provided.al2023. */
+  /** Default the enclosing project's, else provided.al2023. */
   runtime?: string;
+  /** false: ignore the enclosing project's settings. */
+  project?: boolean;
 }
 
 export interface ElfSummary {
@@ -48,6 +54,8 @@ export interface DoctorReport {
   kind: 'executable' | 'zip';
   architecture: string;
   runtime: string;
+  /** The project file the architecture or runtime came from, when not from the options or the defaults. */
+  settingsSource?: string;
   /** The executable checked: the file itself, or its path inside the zip. */
   executable?: string;
   elf?: ElfSummary;
@@ -63,16 +71,26 @@ export class DoctorInputError extends Error {
 
 /** Will this executable or zip start on Lambda? Every check gives PASS, WARN or FAIL with a reason and a fix. */
 export async function runDoctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
-  const architecture = findArchitecture(options.architecture);
-  const runtime = findRuntime(options.runtime);
+  const project = options.project === false ? undefined : settingsFrom(target);
+  const fromProject = (key: 'architecture' | 'runtime') =>
+    options[key] === undefined && project?.[key] !== undefined;
+  const architecture = inProject(project, fromProject('architecture'), () =>
+    findArchitecture(options.architecture ?? project?.architecture),
+  );
+  const runtime = inProject(project, fromProject('runtime'), () =>
+    findRuntime(options.runtime ?? project?.runtime),
+  );
   const { path, stat } = inputOrThrow(() => resolveTarget(target));
   refuseNonFile(target, path, stat);
   const zip = isZip(readHead(target, path));
-  const base = { target, architecture: architecture.id, runtime: runtime.id };
+  const settingsSource =
+    project && (fromProject('architecture') || fromProject('runtime')) ? project.source : undefined;
+  const base = { target, architecture: architecture.id, runtime: runtime.id, settingsSource };
   const checks: CheckResult[] = [checkRuntime(runtime)];
   const context: CheckContext = {
     architecture,
-    architectureGiven: options.architecture !== undefined,
+    // The project's architecture is the function's: a mismatch fails as one given with --architecture does.
+    architectureGiven: options.architecture !== undefined || fromProject('architecture'),
     runtime,
   };
   const found = zip
@@ -530,6 +548,18 @@ function findRuntime(id: string | undefined): LambdaRuntime {
 function checkedChoice(key: SettingKey, value: string): string {
   inputOrThrow(() => checkChoice(settingByKey(key), value));
   return value;
+}
+
+/** A bad value stored in the project is the project's problem: name the file it is in. */
+function inProject<T>(project: ProjectSettings | undefined, fromProject: boolean, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DoctorInputError && fromProject && project) {
+      throw new DoctorInputError(`${project.source}: ${error.message} (or pass the value to doctor)`);
+    }
+    throw error;
+  }
 }
 
 /** Runs `read`, turning the ways the target or an option can be unusable into a DoctorInputError. */
