@@ -11,6 +11,7 @@ import {
 import { runtimeEnvironment } from './environment.js';
 import { entrypointErrorMessage, errorBody, exitErrorMessage } from './errors.js';
 import { functionArn, newRequestId, newTraceId } from './ids.js';
+import { checkMemoryMb, checkTimeoutSeconds } from './limits.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
 import { endLine, reportLine, startLine, timeoutLine, timeoutMessage } from './report-lines.js';
 import { RuntimeApiServer, type Invocation, type RuntimeOutcome } from './runtime-api-server.js';
@@ -179,9 +180,11 @@ export class Emulator {
     this.taskRoot = resolve(options.taskRoot ?? (mainFile ? dirname(resolve(mainFile)) : process.cwd()));
     this.handler = options.handler ?? basename(mainFile ?? this.argv[0] ?? 'bootstrap').replace(/\.dll$/, '');
     this.functionName = options.functionName ?? DEFAULT_FUNCTION_NAME;
-    this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
-    this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    if (!(this.timeoutSeconds > 0)) throw new Error('Emulator: timeoutSeconds must be positive');
+    this.memoryMb = checkMemoryMb(options.memoryMb ?? DEFAULT_MEMORY_MB, 'Emulator: memoryMb');
+    this.timeoutSeconds = checkTimeoutSeconds(
+      options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      'Emulator: timeoutSeconds',
+    );
     this.arn = functionArn(this.functionName);
     this.server = new RuntimeApiServer({
       onNext: () => this.onNext(),

@@ -193,7 +193,7 @@ describe('aot-lambda invoke', () => {
 
     const badOption = await invoke([scriptedRuntime, '--timeout', 'soon']);
     assert.equal(badOption.code, 2);
-    assert.match(badOption.stderr, /--timeout soon: expected a positive number/);
+    assert.match(badOption.stderr, /--timeout soon: expected a whole number of seconds from 1 to 900/);
 
     const badEvent = await invoke([scriptedRuntime, '--event', 'missing.json']);
     assert.equal(badEvent.code, 2);
