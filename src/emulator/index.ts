@@ -6,6 +6,7 @@ export {
   type InvokeEvent,
   type InvokeOptions,
   type InvokeOutcome,
+  type InvokeResponse,
   type InvokeResult,
 } from './emulator.js';
 export {
@@ -23,5 +24,5 @@ export {
 } from './constants.js';
 export { checkMemoryMb, checkTimeoutSeconds, LimitError, MEMORY_LIMITS, TIMEOUT_LIMITS } from './limits.js';
 export { validateErrorType } from './errors.js';
-export { reportLine, startLine, endLine, type ReportFields } from './report-lines.js';
+export { reportLine, startLine, endLine, initReportLine, type ReportFields } from './report-lines.js';
 export { processTree, readPeakRssBytes, ProcessTreeMemory } from './process-tree-memory.js';

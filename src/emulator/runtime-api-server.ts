@@ -23,8 +23,11 @@ export type RuntimeOutcome =
   | { kind: 'response-too-large'; body: Buffer; errorType: 'Function.ResponseSizeTooLarge' };
 
 export interface RuntimeApiListener {
-  /** A GET /next arrived; the first one of a runtime process marks the end of its init. */
-  onNext(): void;
+  /**
+   * A GET /next arrived, before any event is handed over: the first one of a runtime process (`initDone`)
+   * marks the end of its init, every later one the end of the invocation before it.
+   */
+  onNext(initDone: boolean): void;
   /** The event is being written to the runtime: the invocation's Duration starts here. */
   onDelivered(invocation: Invocation): void;
   onOutcome(invocation: Invocation, outcome: RuntimeOutcome): void;
@@ -178,8 +181,9 @@ export class RuntimeApiServer {
     if (open || !['Started', 'RuntimeResponseSentState', 'Ready'].includes(this.state)) {
       return forbidden(res, this.state, 'Ready');
     }
-    if (this.state === 'Started') this.listener.onNext();
+    const initDone = this.state === 'Started';
     this.state = 'Ready';
+    this.listener.onNext(initDone);
     this.waitingNext = res;
     // A runtime that gives up waiting (or dies) must not be handed the next event.
     res.once('close', () => {
