@@ -54,7 +54,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Port of the Runtime API on 127.0.0.1; default a free one. */
   port?: number;
-  /** Extra memory samples between the ones taken at each invocation's end; default every 100 ms. */
+  /**
+   * Extra memory samples between the ones taken at each invocation's end, every 100 ms by default; they start
+   * after the first invocation, so that reading /proc never sits in a cold start being timed.
+   */
   memorySampleIntervalMs?: number;
 }
 
@@ -141,7 +144,7 @@ export interface InvokeResult {
 interface Instance {
   readonly process: RuntimeProcess;
   readonly memory: ProcessTreeMemory;
-  readonly sampler: NodeJS.Timeout;
+  sampler?: NodeJS.Timeout;
   /** performance.now() of the first GET /next. */
   initDoneAt?: number;
   /** Exited, failed its init or was timed out: the next invocation starts a new one. */
@@ -248,6 +251,7 @@ export class Emulator {
   /** Starts the Runtime API server; the runtime process itself starts on the first invocation. */
   static async start(options: EmulatorOptions): Promise<Emulator> {
     const emulator = new Emulator(options);
+    await RuntimeApiServer.warmUp();
     await emulator.server.listen(options.port ?? 0);
     return emulator;
   }
@@ -414,9 +418,7 @@ export class Emulator {
       onOutput: (chunk, stream) => this.onOutput(chunk, stream),
     });
     const memory = new ProcessTreeMemory(process.pid);
-    const sampler = setInterval(() => memory.sample(), this.options.memorySampleIntervalMs ?? 100);
-    sampler.unref();
-    const instance: Instance = { process, memory, sampler, gone: false };
+    const instance: Instance = { process, memory, gone: false };
     void process.exited.then((info) => this.onExit(instance, info));
     return instance;
   }
@@ -451,9 +453,9 @@ export class Emulator {
       this.active && this.active.instance === instance && !this.active.settled ? this.active : undefined;
     if (initDone && instance.initDoneAt === undefined) {
       instance.initDoneAt = now;
+      // No memory sample here: VmHWM keeps the peak until the end of the invocation reads it, and reading
+      // /proc now would hold up the event loop just when the runtime's answer comes in.
       if (active?.timerKind === 'init') this.startFunctionTimer(active);
-      // VmHWM keeps the peak: read it after the event is on its way, not in front of it.
-      setImmediate(() => instance.memory.sample());
       return;
     }
     // Asking for the next event is what ends an invocation on Lambda, not posting the response.
@@ -466,8 +468,9 @@ export class Emulator {
   private onDelivered(invocation: Invocation): void {
     const active = this.active;
     if (!active || active.invocation !== invocation) return;
-    active.deliveredAt = performance.now();
     this.logStart(active);
+    // After START is written: the runtime gets the event only now, so the time to write a line is not its.
+    active.deliveredAt = performance.now();
   }
 
   /** START comes first even when the runtime never got the event (it crashed or timed out in init). */
@@ -609,6 +612,11 @@ export class Emulator {
     if (this.options.output === 'capture') await new Promise((resolveTurn) => setImmediate(resolveTurn));
     const instance = active.instance;
     const peakBytes = instance.memory.sample(); // VmHWM is a high-water mark: a sample now covers the invocation
+    if (!instance.sampler && !instance.gone) {
+      const memory = instance.memory;
+      instance.sampler = setInterval(() => memory.sample(), this.options.memorySampleIntervalMs ?? 100);
+      instance.sampler.unref();
+    }
     this.logStart(active);
     const spawnedAt = instance.process.spawnedAt;
     const initDurationMs = active.coldStart ? (instance.initDoneAt ?? endedAt) - spawnedAt : undefined;
