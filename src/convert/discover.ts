@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fail } from './errors.js';
 import { readProjectFile } from './csproj.js';
+import { readText } from './text-file.js';
 
 /**
  * Finding the project to convert from a folder or a .csproj, and the files around it that describe the function:
@@ -33,7 +34,7 @@ function listProjects(dir: string, depth: number): string[] {
 
 /** A project that is a Lambda function and not a test project. */
 function looksLikeFunction(csproj: string): boolean {
-  const text = readFileSync(csproj, 'utf8');
+  const text = readText(csproj, relative(process.cwd(), csproj) || basename(csproj));
   if (/Microsoft\.NET\.Test\.Sdk|<IsTestProject>\s*true/i.test(text)) return false;
   return /Amazon\.Lambda\./.test(text) || existsSync(join(dirname(csproj), 'aws-lambda-tools-defaults.json'));
 }
@@ -108,7 +109,7 @@ export function inheritedProperties(projectDir: string): {
 } {
   const path = findNearest(projectDir, 'Directory.Build.props');
   if (!path) return { path, get: () => undefined };
-  const props = readProjectFile(readFileSync(path, 'utf8'), path);
+  const props = readProjectFile(readText(path, path), path);
   return { path, get: (name) => props.property(name) };
 }
 
