@@ -120,6 +120,11 @@ function deriveNamespace(name: string): string {
     .join('.');
 }
 
+/** Lambda's function name for a project name (Lambda allows letters, digits, - and _). */
+export function functionNameOf(name: string): string {
+  return name.replace(/\./g, '-');
+}
+
 /** Throws SettingError when the name cannot be a project name and C# namespace. */
 export function validateName(name: string): void {
   deriveNamespace(name);
@@ -230,7 +235,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const template = templateFor(settings.template);
   const assemblyName = runtime.kind === 'custom' ? 'bootstrap' : settings.name;
   const architecture = find(architectures, settings.architecture);
-  const functionName = settings.name.replace(/\./g, '-');
+  const functionName = functionNameOf(settings.name);
   const contextNamespace = client.contextNamespace.replace('{ns}', namespace);
 
   const extraTypes = validateJsonTypes(settings.jsonTypes);

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bootstrapIn, NoTargetError, resolveTarget } from '../doctor/publish-folder.js';
+import { emulationNotice, foreignLaunch, thisMachine } from '../emulator/foreign-architecture.js';
 import { Emulator, type InvokeResult } from '../emulator/index.js';
 import { checkMemoryMb, checkTimeoutSeconds, LimitError } from '../emulator/limits.js';
 import { findExecutable } from '../tools.js';
@@ -78,9 +79,20 @@ export async function invokeCommand(
     return 0;
   }
 
+  // An executable of the other architecture runs under qemu-user when it can; otherwise as today (Lambda's
+  // Runtime.InvalidEntrypoint), with what to install.
+  let cmd = args.cmd;
+  if (args.executable !== undefined && cmd === undefined) {
+    const launch = foreignLaunch(args.executable);
+    if (launch.kind === 'emulated' || launch.kind === 'binfmt')
+      warn(emulationNotice(launch, thisMachine.host?.id ?? process.arch));
+    if (launch.kind === 'emulated') cmd = [...launch.prefix, args.executable];
+    if (launch.kind === 'unavailable') warn(`aot-lambda invoke: ${launch.hint}.`);
+  }
+
   const emulator = await Emulator.start({
-    executable: args.executable,
-    cmd: args.cmd,
+    executable: cmd === args.cmd ? args.executable : undefined,
+    cmd,
     functionName: args.name,
     handler: args.handler,
     memoryMb: args.memoryMb,
