@@ -301,7 +301,6 @@ function projectEdits(
   central: CentralPackages | undefined,
   unusedPackages: readonly string[],
 ): { project: string; central: string | undefined } {
-  const refs = project.packageReferences();
   const readyToRunInherited = (inherited.get('PublishReadyToRun') ?? '').toLowerCase() === 'true';
   const goals: PropertyGoal[] = [
     { name: 'OutputType', value: 'Exe' },
@@ -310,10 +309,9 @@ function projectEdits(
     { name: 'StripSymbols', value: 'true' },
     // No ICU on Amazon Linux 2023's Lambda images.
     { name: 'InvariantGlobalization', value: 'true' },
-    // The AWS SDK is not trim-safe: keep its assemblies whole, as AWS's own NativeAOT template does.
-    ...(refs.some((r) => r.id.startsWith('AWSSDK.')) && !project.property('TrimMode')
-      ? [{ name: 'TrimMode', value: 'partial' }]
-      : []),
+    // No TrimMode goal: NativeAOT's default full trimming publishes Amazon.Lambda.* (and the AWS SDK's trim-annotated
+    // assemblies) warning-free, where TrimMode=partial makes Serialization.SystemTextJson warn IL3053. A TrimMode
+    // the user set is theirs and stays.
     // A RID already pinned must match the architecture; none pinned stays none (the publish passes -r).
     ...(project.property('RuntimeIdentifier')
       ? [{ name: 'RuntimeIdentifier', value: spec.architecture.rid }]
