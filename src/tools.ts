@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -53,4 +53,31 @@ export function runTool(
   const file = requireTool(name, options.purpose);
   const result = spawnSync(file, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** Runs a tool, handing each line of its standard output to `onLine` as it comes (progress), and capturing both streams. */
+export function streamTool(
+  name: string,
+  args: readonly string[],
+  options: { cwd?: string; purpose: string; onLine: (line: string) => void },
+): Promise<ToolResult> {
+  const file = requireTool(name, options.purpose);
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onLine(line.replace(/\r$/, ''));
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => resolve({ status: 1, stdout, stderr: stderr + error.message }));
+    child.on('close', (code) => {
+      if (partial !== '') options.onLine(partial);
+      resolve({ status: code ?? 1, stdout, stderr });
+    });
+  });
 }

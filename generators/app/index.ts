@@ -1,7 +1,16 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { sh } from '../../src/render/escape.js';
 import { renderProject } from '../../src/render/render-project.js';
+import {
+  applyWrites,
+  checkTarget,
+  DestinationError,
+  planWrites,
+  type PlannedWrite,
+  type ProjectFile,
+} from '../../src/render/write-project.js';
 import {
   checkChoice,
   completeSettings,
@@ -15,8 +24,8 @@ import {
 import { isTemplatePath } from '../../src/catalog/template-manifest.js';
 import { readPreset } from '../../src/preset.js';
 import { buildSpec, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
-import { settingsStoreKey, readStoredSettings, validateFreeText } from '../../src/stored-settings.js';
-import { requireTool, runTool } from '../../src/tools.js';
+import { readStoredSettings, storedSettingsText, validateFreeText } from '../../src/stored-settings.js';
+import { requireTool, streamTool } from '../../src/tools.js';
 
 type Given = Partial<Record<SettingKey, string>>;
 type AppOptions = BaseOptions & { yes?: boolean; interactive?: boolean; force?: boolean; preset?: string };
@@ -31,9 +40,14 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private inPlace = false;
   private target = '';
   private spec?: ProjectSpec;
+  private outcome?: Outcome;
+  /** Settings stored in the project folder, when the generator runs inside one. */
+  private stored?: Given;
 
   constructor(args: string[], options: AppOptions) {
     super(args, options);
+    // The project is restored with dotnet, not npm: no package-manager step (nor its "No change to package.json").
+    this.setFeatures({ customInstallTask: true });
     this.argument('name', {
       type: String,
       required: false,
@@ -78,6 +92,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     if (stored?.name !== undefined) {
       this.inPlace = true;
       this.target = this._cwd();
+      this.stored = { ...stored };
       Object.assign(this.given, stored);
     }
     // Precedence: stored answers < the starter kit's preset < flags on this command line.
@@ -156,7 +171,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.spec = spec;
     if (!this.inPlace) {
       this.target = resolve(this._cwd(), spec.name);
-      if (existsSync(this.target) && readdirSync(this.target).length > 0 && this.options.force !== true) {
+      // A file, a dangling symlink or a pipe where the folder goes is refused here, before the emptiness check.
+      const existing = checkTarget(this.target, spec.name);
+      if (existing !== undefined && readdirSync(this.target).length > 0 && this.options.force !== true) {
         throw new SettingError(
           settingByKey('name'),
           `The folder '${spec.name}' already exists and is not empty: choose another name, remove it, or pass --force to overwrite.`,
@@ -165,69 +182,178 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     }
     if (this._runsDotnet())
       requireTool('dotnet', 'restore the generated project (pass --skip-install to skip that step)');
-    for (const warning of spec.warnings) this.log.info(`warning: ${warning}`);
+    for (const warning of spec.warnings) this.log.writeln(`warning: ${warning}`);
   }
 
   private _runsDotnet(): boolean {
-    return this._option('skip-install') !== true && this._option('dry-run') !== true;
+    return this._option('skip-install') !== true && !this._dryRun();
   }
 
-  writing(): void {
+  private _dryRun(): boolean {
+    return this._option('dry-run') === true;
+  }
+
+  /** How the project folder is named in messages: as the user would type it from where they ran the command. */
+  private _shown(): string {
+    return relative(this._cwd(), this.target) || '.';
+  }
+
+  async writing(): Promise<void> {
     const spec = this.spec as ProjectSpec;
-    const files = renderProject(spec);
-    const conflicts = files.filter((file) => {
-      const path = join(this.target, file.path);
-      return existsSync(path) && readFileSync(path, 'utf8') !== file.contents;
-    });
-    if (
-      conflicts.length > 0 &&
-      this._nonInteractive() &&
-      this.options.force !== true &&
-      this._option('dry-run') !== true
-    ) {
-      throw new Error(
-        `These files differ from what would be generated: ${conflicts.map((f) => f.path).join(', ')}. ` +
-          'Pass --force to overwrite them, or run interactively to decide file by file.',
-      );
+    const files = this._files(spec);
+    // Checks every destination (symlinks, permissions, file kinds) before anything is written.
+    const plan = planWrites(this.target, files, this._shown(), this._baseline());
+    const force = this.options.force === true;
+    const dryRun = this._dryRun();
+    const actions = new Map(plan.files.map((f) => [f.path, action(f, force)]));
+    const conflicts = plan.files.filter((f) => actions.get(f.path) === 'conflict');
+    if (conflicts.length > 0 && !dryRun) {
+      const list = conflicts.map((f) => `${f.path} (${f.differs})`).join(', ');
+      if (this._nonInteractive()) {
+        throw new DestinationError(
+          `These files were changed since they were generated and would be replaced: ${list}. Pass --force to ` +
+            'overwrite them, or run interactively to decide.',
+        );
+      }
+      const { overwrite } = await this.prompt<{ overwrite: boolean }>([
+        {
+          type: 'confirm',
+          name: 'overwrite',
+          message: `These files were changed since they were generated and would be replaced: ${list}. Overwrite them?`,
+          default: false,
+        },
+      ]);
+      for (const f of conflicts) actions.set(f.path, overwrite ? 'overwrite' : 'keep');
     }
-    for (const file of files) {
-      this.fs.write(join(this.target, file.path), file.contents, { stat: { mode: file.mode } as never });
+    const shown = this._shown();
+    const display = (path: string): string => (shown === '.' ? path : `${shown}/${path}`);
+    for (const file of plan.files) {
+      const act = actions.get(file.path) as Action;
+      const status = dryRun && writes(act) ? `would ${act}` : act;
+      const why = act === 'keep' ? ' (edited since generated; this run would not change it)' : '';
+      this.log.writeln(`${status.padStart(dryRun ? 15 : 9)} ${display(file.path)}${why}`);
     }
-    this.createStorage(join(this.target, '.yo-rc.json'), settingsStoreKey).set({ ...spec.settings });
+    const chosen = { ...plan, files: plan.files.filter((f) => writes(actions.get(f.path) as Action)) };
+    if (!dryRun) applyWrites(chosen, shown);
+    const count = (wanted: Action): number => [...actions.values()].filter((a) => a === wanted).length;
+    this.outcome = {
+      created: count('create'),
+      updated: count('update') + count('overwrite'),
+      identical: count('identical'),
+      kept: count('keep'),
+      conflicts: count('conflict'),
+    };
   }
 
-  install(): void {
+  /** Every file of the project: the rendered plan and the stored settings. */
+  private _files(spec: ProjectSpec): ProjectFile[] {
+    return [
+      ...renderProject(spec),
+      { path: '.yo-rc.json', contents: storedSettingsText(this.target, spec.settings), mode: 0o644 },
+    ];
+  }
+
+  /**
+   * In a generated project, what its stored settings render to: a file on disk that still equals it was not
+   * edited, so a changed setting may rewrite it; one that differs is the user's and is not replaced silently.
+   */
+  private _baseline(): Map<string, ProjectFile> {
+    if (this.stored === undefined) return new Map();
+    try {
+      const previous = buildSpec(completeSettings(this.stored));
+      return new Map(this._files(previous).map((f) => [f.path, f]));
+    } catch {
+      return new Map(); // stored settings this version refuses: no baseline, every difference is a conflict
+    }
+  }
+
+  async install(): Promise<void> {
     if (!this._runsDotnet()) return;
     const spec = this.spec as ProjectSpec;
-    const result = runTool('dotnet', ['restore', spec.artifacts.solution], {
+    // A first restore downloads packages for a while: dotnet's own lines show that it is moving.
+    this.log.writeln(`Restoring packages: dotnet restore ${spec.artifacts.solution}`);
+    const started = Date.now();
+    const result = await streamTool('dotnet', ['restore', spec.artifacts.solution], {
       cwd: this.target,
       purpose: 'restore the project',
+      onLine: (line) => {
+        if (line.trim() !== '') this.log.writeln(`  ${line.trim()}`);
+      },
     });
     if (result.status !== 0) {
       const missing = /NU1101|NU1102|Unable to find package/.test(result.stdout)
         ? ' (a package is not available from your NuGet sources)'
         : '';
-      this.log.info(
-        `warning: dotnet restore failed${missing}; the project files are written. Run \`dotnet restore\` in ${this.target} to see why.\n` +
-          lastLines(result.stdout + result.stderr, 8),
+      this.log.writeln(
+        `warning: dotnet restore failed${missing}; the project files are written. Run \`dotnet restore\` in ${this._shown()} to see why.`,
       );
-    }
+    } else this.log.writeln(`Restored in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
 
   end(): void {
     const spec = this.spec as ProjectSpec;
-    const where = this.inPlace ? '.' : spec.name;
-    this.log.info(
+    const outcome = this.outcome as Outcome;
+    const settings = `${spec.framework.tfm}, ${spec.runtime.id}, ${spec.architecture.id}, client ${spec.client.id}`;
+    const counts = [
+      `${outcome.created} new`,
+      `${outcome.updated} rewritten`,
+      `${outcome.identical} identical`,
+      ...(outcome.kept > 0 ? [`${outcome.kept} kept as edited`] : []),
+      ...(outcome.conflicts > 0 ? [`${outcome.conflicts} edited that would need --force`] : []),
+    ].join(', ');
+    const changed = outcome.created + outcome.updated;
+    const headline = this._dryRun()
+      ? `Dry run for ${spec.name} (${settings}): would write ${changed} files (${counts}); nothing was written.`
+      : changed === 0
+        ? `${spec.name} is up to date (${settings}): all ${outcome.identical} files identical.`
+        : `${this.inPlace ? 'Updated' : 'Created'} ${spec.name} (${settings}): ${counts}.`;
+    const shown = relative(process.cwd(), this.target);
+    const arch = spec.architecture;
+    this.log.writeln(
       [
-        `Created ${spec.name} (${spec.framework.tfm}, ${spec.runtime.id}, ${spec.architecture.id}, client ${spec.client.id}).`,
-        'Next:',
-        `  cd ${where}`,
-        `  dotnet test ${spec.artifacts.solution}`,
-        `  scripts/build.sh --local      # or scripts/build.sh to build on Amazon Linux 2023 in Docker`,
-        `  aot-lambda invoke ${spec.artifacts.executable} --event events/event.json`,
+        headline,
+        ...(this._dryRun()
+          ? []
+          : [
+              'Next:',
+              ...(shown === '' ? [] : [`  cd ${shellWord(shown)}`]),
+              `  dotnet test ${shellWord(spec.artifacts.solution)}`,
+              `  scripts/build.sh --local      # ${arch.rid} executable with the local SDK; scripts/build.sh builds in Docker (${arch.dockerPlatform})`,
+              `  aot-lambda invoke ${spec.artifacts.executable} --event events/event.json`,
+              `  aot-lambda doctor ${spec.artifacts.executable} --architecture ${arch.id} --runtime ${spec.runtime.id}`,
+            ]),
       ].join('\n'),
     );
   }
+}
+
+interface Outcome {
+  readonly created: number;
+  readonly updated: number;
+  readonly identical: number;
+  readonly kept: number;
+  /** Dry run only: edited files the run would change (a real run asks, or needs --force). */
+  readonly conflicts: number;
+}
+
+/**
+ * What happens to one file: `update` rewrites a file nobody edited since it was generated, `keep` leaves an
+ * edited file this run would not change, `conflict` is an edited file the run would change (asked, or --force).
+ */
+type Action = 'create' | 'identical' | 'update' | 'keep' | 'overwrite' | 'conflict';
+
+function action(file: PlannedWrite, force: boolean): Action {
+  if (file.status !== 'overwrite') return file.status;
+  if (!file.edited) return 'update';
+  if (force) return 'overwrite';
+  return file.affected ? 'conflict' : 'keep';
+}
+
+const writes = (a: Action): boolean => a === 'create' || a === 'update' || a === 'overwrite';
+
+/** A path as one shell word: quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : sh(text);
 }
 
 function describe(setting: Setting): string {
@@ -239,8 +365,4 @@ function describe(setting: Setting): string {
         ? ''
         : ` [default: ${setting.default}]`;
   return `${setting.description}${values}${fallback}`;
-}
-
-function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').slice(-count).join('\n');
 }

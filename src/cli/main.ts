@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { PresetError } from '../preset.js';
 import { SettingError } from '../settings.js';
+import { DestinationError } from '../render/write-project.js';
 import { MissingToolError } from '../tools.js';
 import { newCommand, newHelp, UsageError } from './new.js';
 
@@ -78,7 +79,8 @@ try {
     error instanceof SettingError ||
     error instanceof UsageError ||
     error instanceof MissingToolError ||
-    error instanceof PresetError;
+    error instanceof PresetError ||
+    error instanceof DestinationError;
   console.error(`aot-lambda: error: ${(error as Error).message}`);
   if (!known && process.env.AOT_LAMBDA_DEBUG) console.error((error as Error).stack);
   process.exitCode = known ? 2 : 1;
