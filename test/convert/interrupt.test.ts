@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -164,5 +164,13 @@ describe('convert: interrupted at every step of the apply', { concurrency }, () 
       /Function\.cs changed after a conversion of it was interrupted .* so convert will not overwrite it\. Compare it with .*\.Function\.cs\.aot-convert-.*\.bak/,
     );
     assert.deepEqual(snapshot(dir), edited, 'nothing touched');
+  });
+
+  it('a journal half-written when the run was killed (its temp file) is removed by the next run', async () => {
+    const dir = copyFixture('empty-function');
+    const project = join(dir, 'src/EmptyFunction');
+    writeFileSync(join(project, '.aot-lambda-convert.journal.json.4242.tmp'), '{"format": "aot-lambda-con');
+    await convert(project, { force: true });
+    assert.deepEqual(leftovers(snapshot(dir)), []);
   });
 });
