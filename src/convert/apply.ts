@@ -122,10 +122,15 @@ export async function applyChanges(
     detach();
     let outcome = 'nothing had been written';
     if (journalWritten && existsSync(journalPath(journalDir))) {
-      outcome =
-        settle(journalDir, journal) === 'completed'
-          ? 'every file had been written: the conversion is complete'
-          : 'the conversion was rolled back: the project is as it was';
+      try {
+        outcome =
+          settle(journalDir, journal) === 'completed'
+            ? 'every file had been written: the conversion is complete'
+            : 'the conversion was rolled back: the project is as it was';
+      } catch (error) {
+        // The journal stays: the next run settles it, or says what stops it.
+        outcome = `it could not be settled now (${(error as Error).message}); run convert again to finish or roll it back`;
+      }
     }
     process.stderr.write(`aot-lambda convert: interrupted (${signal}); ${outcome}.\n`);
     // Ends as the signal would have; another listener (a host such as Yeoman) may keep it, so exit regardless.

@@ -51,13 +51,13 @@ function targetFolder(target: string): string | undefined {
 function settleInterrupted(dir: string | undefined, dryRun: boolean | undefined): string[] {
   if (dir === undefined) return [];
   const pending = pendingJournal(dir);
-  if (pending === undefined) return [];
-  if (dryRun) {
+  if (dryRun && pending !== undefined) {
     throw new ConvertError(
       `A conversion of this project was interrupted (${pending} records it). Run aot-lambda convert without --dry-run: it ` +
         `finishes or rolls back that conversion first. Nothing was written.`,
     );
   }
+  if (dryRun) return [];
   const recovered = recoverInterrupted(dir);
   return recovered ? [`${recovered.message}\n`] : [];
 }

@@ -69,8 +69,13 @@ export function writeJournal(dir: string, journal: Journal): void {
   const path = journalPath(dir);
   const temp = `${path}.${process.pid}.tmp`;
   rmSync(temp, { force: true });
-  writeSynced(temp, Buffer.from(`${JSON.stringify(journal, null, 2)}\n`, 'utf8'));
-  renameSync(temp, path);
+  try {
+    writeSynced(temp, Buffer.from(`${JSON.stringify(journal, null, 2)}\n`, 'utf8'));
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   syncDir(dir);
 }
 

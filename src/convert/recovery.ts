@@ -1,9 +1,10 @@
-import { existsSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { fail } from './errors.js';
 import {
   digest,
   inJournal,
+  journalName,
   journalPath,
   readJournal,
   syncDir,
@@ -96,6 +97,11 @@ export interface RecoveryReport {
 
 /** Settles the interrupted conversion whose journal is in `dir`, if there is one. */
 export function recoverInterrupted(dir: string): RecoveryReport | undefined {
+  // A journal being written when the run was killed: nothing else had been written yet, so it only goes.
+  for (const entry of readdirSync(dir)) {
+    if (entry.startsWith(`${journalName}.`) && entry.endsWith('.tmp'))
+      rmSync(join(dir, entry), { force: true });
+  }
   const journal = readJournal(dir, label(journalPath(dir)));
   if (!journal) return undefined;
   const outcome = settle(dir, journal);

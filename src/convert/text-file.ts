@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { fail } from './errors.js';
 
 /**
@@ -124,8 +125,16 @@ export function decodeText(bytes: Uint8Array, label: string): string {
   return text;
 }
 
-/** Reads a text file (see the module comment); `label` is how messages name it. */
-export function readText(path: string, label: string): string {
+/** Reads a text file (see the module comment); `label` is how messages name it (default: relative to the cwd). */
+export function readText(path: string, label = relative(process.cwd(), path) || basename(path)): string {
+  // A folder would be a raw EISDIR, a named pipe or device a read that never ends: say what it is instead.
+  const stat = statSync(path);
+  if (!stat.isFile()) {
+    fail(
+      `${label} is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}, where convert expects a text file. Rename or move it, ` +
+        `then run convert again. Nothing was written.`,
+    );
+  }
   return decodeText(readFileSync(path), label);
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -143,5 +143,34 @@ describe('convert: interrupted at every step of the apply', { concurrency }, () 
       outcomes.push(assertWhole(snapshot(dir), expected, `SIGTERM before step ${step}`));
     }
     assert.deepEqual(outcomes, ['original', 'original', 'original', 'converted']);
+  });
+
+  it('after a kill: a dry run asks for a real run first; a file edited since is never overwritten', async () => {
+    const shape: Shape = { fixture: 'empty-function', target: 'src/EmptyFunction', options: {}, args: [] };
+    // Before step 12: the project file and Function.cs are renamed into place, the three other files are not.
+    const { dir, result } = await stoppedRun(shape, 12, 'SIGKILL');
+    assert.equal(result.signal, 'SIGKILL');
+    const project = join(dir, shape.target);
+    const stopped = snapshot(dir);
+    await assert.rejects(
+      convert(project, { dryRun: true }),
+      /A conversion of this project was interrupted \(.*\.aot-lambda-convert\.journal\.json records it\)\. Run aot-lambda convert without --dry-run/,
+    );
+    assert.deepEqual(snapshot(dir), stopped, 'the dry run wrote nothing');
+    appendFileSync(join(project, 'Function.cs'), '// my edit after the kill\n');
+    const edited = snapshot(dir);
+    await assert.rejects(
+      convert(project, { force: true }),
+      /Function\.cs changed after a conversion of it was interrupted .* so convert will not overwrite it\. Compare it with .*\.Function\.cs\.aot-convert-.*\.bak/,
+    );
+    assert.deepEqual(snapshot(dir), edited, 'nothing touched');
+  });
+
+  it('a journal half-written when the run was killed (its temp file) is removed by the next run', async () => {
+    const dir = copyFixture('empty-function');
+    const project = join(dir, 'src/EmptyFunction');
+    writeFileSync(join(project, '.aot-lambda-convert.journal.json.4242.tmp'), '{"format": "aot-lambda-con');
+    await convert(project, { force: true });
+    assert.deepEqual(leftovers(snapshot(dir)), []);
   });
 });
