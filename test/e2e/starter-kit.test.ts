@@ -22,7 +22,11 @@ describe('starter kit: a generator composing aot-lambda:app', () => {
       namespace: 'aot-lambda:app',
       resolved: join(import.meta.dirname, '../../generators/app/index.ts'),
     });
-    env.register(join(kit, 'generators/app/index.js'), { namespace: 'acme-orders:app' });
+    // The kit's module is imported here, as yo would load it: registering its path makes yeoman-environment
+    // require() it, which tsx (this suite's loader) turns into CommonJS that cannot import ESM-only packages.
+    const kitFile = join(kit, 'generators/app/index.js');
+    const { default: Kit } = (await import(kitFile)) as { default: unknown };
+    env.register(Kit as never, { namespace: 'acme-orders:app', resolved: kitFile });
     await env.run(['acme-orders:app', 'Orders']);
 
     const root = join(parent, 'Orders');
