@@ -274,6 +274,7 @@ function list(names: string[]): string {
 }
 
 interface MeasuredEntry {
+  /** Bytes the entry holds: counted, or when counting stopped at Lambda's limit, what it declares (if more). */
   bytes: number;
   head: Uint8Array;
   loadsIcu: boolean;
@@ -316,7 +317,11 @@ async function measure(
       problems.push(entryProblem(entry, error));
     }
     if (watch)
-      measured = { bytes, head: head.result(bytes)[0]?.bytes ?? new Uint8Array(), loadsIcu: icu.found };
+      measured = {
+        bytes: overLimit ? Math.max(bytes, entry.uncompressedSize) : bytes,
+        head: head.result(bytes)[0]?.bytes ?? new Uint8Array(),
+        loadsIcu: icu.found,
+      };
     total += bytes;
     if (overLimit) break;
   }

@@ -13,6 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { doctorCommand } from '../../src/cli/doctor.js';
 import { DoctorInputError, runDoctor, type CheckResult } from '../../src/doctor/index.js';
+import { fileRangeReader, loadElf } from '../../src/doctor/elf-loader.js';
+import { parseElf } from '../../src/doctor/elf.js';
 import { deflatedZeros, rawZip, type RawEntry } from './raw-zip.js';
 
 const MB = 1024 * 1024;
@@ -298,5 +300,41 @@ describe('doctor on what is not a regular file', () => {
     });
     assert.equal(code, 2);
     assert.match(stderr, /aot-lambda doctor: \/dev\/zero is a device/);
+  });
+});
+
+describe('bounded ELF reading', () => {
+  it('reading by ranges finds what reading the whole file finds (hello, /bin/ls)', async () => {
+    for (const path of [join(dir, 'hello'), '/bin/ls']) {
+      if (!existsSync(path)) continue;
+      const size = statSync(path).size;
+      let rounds = 0;
+      const read = fileRangeReader(path);
+      const counted: typeof read = (ranges) => {
+        rounds++;
+        return read(ranges);
+      };
+      assert.deepEqual(await loadElf(size, counted), parseElf(readFileSync(path)), path);
+      assert.ok(rounds <= 4, `${path}: ${rounds} rounds`);
+    }
+  });
+
+  it('an ELF in a bomb whose program headers sit at 1 GiB: refused without inflating that far', () => {
+    const bytes = Buffer.from(hello);
+    bytes.writeBigUInt64LE(BigInt(GB), 32); // e_phoff
+    const zip = writeRaw('far-headers.zip', [
+      {
+        name: 'bootstrap',
+        stored: deflatedZeros(bytes, 2048),
+        method: 8,
+        uncompressedSize: 2 * GB + bytes.length,
+        mode: 0o100755,
+      },
+    ]);
+    const result = measure(zip);
+    const format = check(result, 'format');
+    assert.equal(format.verdict, 'FAIL');
+    assert.match(format.reason, /points at offset 1073741824, past the 250 MB that can be checked/);
+    assert.ok(result.ms < TIME_LIMIT_MS, `took ${result.ms} ms`);
   });
 });
