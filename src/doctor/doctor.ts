@@ -223,6 +223,13 @@ async function checkArchive(
     );
   }
   const readable = files.filter((e) => !e.encrypted);
+  const shared = sharingData(archive.entries);
+  if (shared.length > 0) {
+    integrity(
+      `${list(shared)} share their data with another entry (one local record, several names): the shape of an overlapping zip bomb, which no zip tool writes`,
+      "rebuild the zip with a normal zip tool (the project's scripts/package.sh)",
+    );
+  }
 
   const layout: CheckResult[] = [];
   const chosen = await findExecutableEntry(archive, files, context.runtime, layout);
@@ -267,6 +274,18 @@ async function checkArchive(
   const shipped = new Set(files.map((e) => posix.basename(e.name)));
   const elf = await contentChecks(content, context, shipped, checks);
   return { executable: chosen.name, elf };
+}
+
+/** Entries whose local header another entry already uses, named in order. */
+function sharingData(entries: readonly ZipEntryInfo[]): string[] {
+  const owner = new Map<number, string>();
+  const shared: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory && entry.compressedSize === 0) continue;
+    if (owner.has(entry.localHeaderOffset)) shared.push(entry.name);
+    else owner.set(entry.localHeaderOffset, entry.name);
+  }
+  return shared;
 }
 
 function list(names: string[]): string {
