@@ -162,8 +162,8 @@ function deflatePartOfHello(): Buffer {
 }
 
 describe('doctor on zips that cannot be unpacked as they are', () => {
-  it('20,000 small entries: the first 5,000 inflated, the rest counted as declared and said so, in bounded time', async () => {
-    const files = Array.from({ length: 20_000 }, (_, i): RawEntry => {
+  it('1,500 small entries: the first 1,000 inflated, the rest counted as declared and said so', async () => {
+    const files = Array.from({ length: 1_500 }, (_, i): RawEntry => {
       const data = Buffer.from(`file ${i}\n`);
       return { name: `f/${i}.txt`, stored: data, method: 0, uncompressedSize: data.length };
     });
@@ -174,7 +174,7 @@ describe('doctor on zips that cannot be unpacked as they are', () => {
     assert.equal(integrity.verdict, 'WARN');
     assert.match(
       integrity.reason,
-      /the first 5000 entries hold the bytes they declare; the other 15001 were counted/,
+      /the first 1000 entries hold the bytes they declare; the other 501 were counted/,
     );
     assert.equal(check(report, 'format').verdict, 'PASS', 'the executable is always among those read');
     assert.ok(Date.now() - started < TIME_LIMIT_MS, `took ${Date.now() - started} ms`);
