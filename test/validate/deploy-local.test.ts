@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -133,6 +133,7 @@ describe('deploying a generated project to a local AWS API (moto_server)', { ski
 
   after(() => {
     moto?.kill();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   function aws(...args: string[]): Record<string, unknown> {
