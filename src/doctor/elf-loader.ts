@@ -30,19 +30,13 @@ export async function loadElf(size: number, read: RangeReader, readableEnd = siz
   const bytes = new SparseBytes(size);
   let wanted: ByteRange[] = [{ offset: 0, length: Math.min(size, MIN_READ) }];
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const ranges = widen(wanted, bytes, size);
+    const ranges = plan(wanted, bytes, size);
     for (const range of ranges) {
       if (range.offset + range.length > readableEnd) {
         throw new ElfError(
           `the ELF header points at offset ${range.offset}, past the ${Math.round(readableEnd / MB)} MB that can be checked: a corrupt or crafted file`,
         );
       }
-    }
-    const total = bytes.loadedBytes + ranges.reduce((sum, r) => sum + r.length, 0);
-    if (total > MAX_ELF_TABLE_BYTES) {
-      throw new ElfError(
-        `the ELF's tables would take more than ${MAX_ELF_TABLE_BYTES / MB} MB to read; a real executable's take far less: a corrupt or crafted file`,
-      );
     }
     for (const loaded of await read(ranges)) bytes.add(loaded.offset, loaded.bytes);
     bytes.hints.length = 0;
@@ -54,21 +48,49 @@ export async function loadElf(size: number, read: RangeReader, readableEnd = siz
     }
   }
   throw new ElfError(
-    `the ELF's tables point at each other more than ${MAX_ROUNDS} levels deep: a corrupt or crafted file`,
+    `the ELF's tables could not be read in ${MAX_ROUNDS} rounds of ${MIN_READ / 1024} KB: a corrupt or crafted file`,
   );
 }
 
-/** Each wanted range at least MIN_READ long, within the file, not loaded yet; overlapping ones merged. */
+/**
+ * What to read next: the range the parser stopped at, plus the tables it hinted at while they fit under
+ * MAX_ELF_TABLE_BYTES (a hint is a guess that saves a round; a huge one is a crafted header, not worth it).
+ */
+function plan(wanted: ByteRange[], bytes: SparseBytes, size: number): ByteRange[] {
+  const [needed, ...hints] = widen(wanted, bytes, size);
+  if (!needed) return [];
+  let total = bytes.loadedBytes + needed.length;
+  if (total > MAX_ELF_TABLE_BYTES) {
+    throw new ElfError(
+      `the ELF's tables would take more than ${MAX_ELF_TABLE_BYTES / MB} MB to read; a real executable's take far less: a corrupt or crafted file`,
+    );
+  }
+  const chosen = [needed];
+  for (const hint of hints) {
+    if (total + hint.length > MAX_ELF_TABLE_BYTES) continue;
+    total += hint.length;
+    chosen.push(hint);
+  }
+  return widen(chosen, bytes, size);
+}
+
+/**
+ * Each wanted range at least MIN_READ long, within the file, not loaded yet; overlapping ones merged. The
+ * first range (the one the parser needs) stays first.
+ */
 function widen(wanted: ByteRange[], bytes: SparseBytes, size: number): ByteRange[] {
   const ranges = wanted
     .map((r) => ({ offset: r.offset, end: Math.min(size, r.offset + Math.max(r.length, MIN_READ)) }))
-    .filter((r) => r.end > r.offset && !bytes.has({ offset: r.offset, length: r.end - r.offset }))
-    .sort((a, b) => a.offset - b.offset);
-  const merged: Array<{ offset: number; end: number }> = [];
-  for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && r.offset <= last.end) last.end = Math.max(last.end, r.end);
-    else merged.push({ ...r });
+    .filter((r) => r.end > r.offset && !bytes.has({ offset: r.offset, length: r.end - r.offset }));
+  const [first, ...rest] = ranges;
+  if (!first) return [];
+  const merged = [first];
+  for (const r of rest.sort((a, b) => a.offset - b.offset)) {
+    const overlapping = merged.find((m) => r.offset <= m.end && r.end >= m.offset);
+    if (overlapping) {
+      overlapping.offset = Math.min(overlapping.offset, r.offset);
+      overlapping.end = Math.max(overlapping.end, r.end);
+    } else merged.push({ ...r });
   }
   return merged.map((r) => ({ offset: r.offset, length: r.end - r.offset }));
 }

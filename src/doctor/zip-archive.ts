@@ -18,6 +18,8 @@ export interface ZipEntryInfo {
   /** As declared by the central directory; streaming tells whether the data holds that many bytes. */
   uncompressedSize: number;
   compressedSize: number;
+  /** Where the entry's local header is: two entries at one place share their data (an overlapping bomb). */
+  localHeaderOffset: number;
 }
 
 /** An entry cannot be read as declared: truncated data, sizes that lie, a bad local header. */
@@ -59,6 +61,7 @@ function describe(entry: Entry): ZipEntryInfo {
     unixMode,
     uncompressedSize: entry.uncompressedSize,
     compressedSize: entry.compressedSize,
+    localHeaderOffset: entry.relativeOffsetOfLocalHeader,
   };
 }
 
