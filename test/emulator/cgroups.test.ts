@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { invokeCommand } from '../../src/cli/invoke.js';
 import { createSandbox, lambdaCpus } from '../../src/emulator/cgroups.js';
-import { json, startScripted } from './helpers.js';
+import { json, scriptedRuntime, startScripted } from './helpers.js';
 
 /** Is there a cgroup (v1 or v2) this test can make? If not, the tests that need one say why they skip. */
 function sandboxHere(): string | false {
@@ -71,6 +72,37 @@ describe("Lambda's CPU share and memory limit", () => {
       } finally {
         await emulator.close();
       }
+    },
+  );
+
+  it(
+    "aot-lambda invoke gives Lambda's CPU share by default; --cpu host the machine; --cpu fast is refused",
+    { skip: noCgroup },
+    async () => {
+      const run = async (...flags: string[]) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await invokeCommand(
+          [scriptedRuntime, '--quiet', '--event', '{"action":"burn","ms":400}', ...flags],
+          {
+            stdout: { write: (text: string) => (stdout += text) },
+            stderr: { write: (text: string) => (stderr += text) },
+          },
+        );
+        return { code, stdout, stderr };
+      };
+      const lambda = await run();
+      assert.equal(lambda.code, 0, lambda.stderr);
+      const share = json<{ cpuMs: number; wallMs: number }>(lambda.stdout);
+      assert.ok(
+        share.cpuMs / share.wallMs < 0.289 + 0.15,
+        `default: ${(share.cpuMs / share.wallMs).toFixed(3)} of a CPU`,
+      );
+      const host = await run('--cpu', 'host');
+      assert.equal(host.code, 0, host.stderr);
+      const bad = await run('--cpu', 'fast');
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--cpu fast: expected lambda or host/);
     },
   );
 
