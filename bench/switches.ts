@@ -104,6 +104,7 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     machine: await machineInfo(),
     load,
     memoryMb: options.memoryMb,
+    cpu: options.cpu,
     coldRounds: options.cold,
     warmInvocations: warmCount,
     order: 'interleaved, rotated each round; one discarded cold start per set first',
