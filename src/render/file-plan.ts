@@ -9,10 +9,12 @@ import type { ProjectSpec } from '../spec.js';
  * behave as Yeoman users expect. Dotfiles are stored without the dot because npm drops some of them on publish.
  */
 export interface PlannedFile {
+  /** One planned entry per item (e.g. a template's source files); `{item}` in template and destination. */
+  readonly each?: (spec: ProjectSpec) => readonly string[];
   /** Template path relative to templates/, rendered with EJS; absent when `content` gives the text. */
   readonly template?: string;
   /** Produces the text directly (data files). */
-  readonly content?: (spec: ProjectSpec) => string;
+  readonly content?: (spec: ProjectSpec, item: string) => string;
   readonly destination: (spec: ProjectSpec) => string;
   readonly when?: (spec: ProjectSpec) => boolean;
   /** Written with mode 0755. */
@@ -37,7 +39,11 @@ export function minimalClientRuntimeFiles(): { template: string; name: string }[
 export const filePlan: readonly PlannedFile[] = [
   { template: 'project/sln.ejs', destination: (s) => s.artifacts.solution },
   { template: 'project/src/Project.csproj.ejs', destination: (s) => s.artifacts.projectFile },
-  { template: 'function/{template}/Function.cs.ejs', destination: (s) => src(s, 'Function.cs') },
+  {
+    template: 'function/{template}/{item}.ejs',
+    each: (s) => s.template.sources ?? ['Function.cs'],
+    destination: (s) => src(s, '{item}'),
+  },
   {
     template: 'function/{template}/Models.cs.ejs',
     destination: (s) => src(s, 'Models.cs'),
@@ -59,10 +65,20 @@ export const filePlan: readonly PlannedFile[] = [
     destination: (s) => src(s, 'aws-lambda-tools-defaults.json'),
   },
   { template: 'project/test/Tests.csproj.ejs', destination: (s) => test(s, `${s.name}.Tests.csproj`) },
-  { template: 'function/{template}/FunctionTests.cs.ejs', destination: (s) => test(s, 'FunctionTests.cs') },
+  {
+    template: 'function/{template}/{item}.ejs',
+    each: (s) => s.template.testSources ?? ['FunctionTests.cs'],
+    destination: (s) => test(s, '{item}'),
+  },
   {
     content: (s) => `${JSON.stringify(s.template.sampleEvent, null, 2)}\n`,
     destination: () => 'events/event.json',
+  },
+  {
+    content: (s, file) =>
+      `${JSON.stringify(s.template.moreEvents?.find((e) => e.file === file)?.event, null, 2)}\n`,
+    each: (s) => (s.template.moreEvents ?? []).map((e) => e.file),
+    destination: () => 'events/{item}',
   },
   { template: 'project/template.yaml.ejs', destination: () => 'template.yaml' },
   { template: 'project/Dockerfile.ejs', destination: () => 'Dockerfile' },
@@ -89,10 +105,14 @@ export function planFor(
 ): { template?: string; content?: string; destination: string; executable: boolean }[] {
   return filePlan
     .filter((f) => f.when?.(spec) ?? true)
-    .map((f) => ({
-      ...(f.template ? { template: f.template.replace('{template}', spec.template.id) } : {}),
-      ...(f.content ? { content: f.content(spec) } : {}),
-      destination: f.destination(spec),
-      executable: f.executable ?? false,
-    }));
+    .flatMap((f) =>
+      (f.each?.(spec) ?? ['']).map((item) => ({
+        ...(f.template
+          ? { template: f.template.replace('{template}', spec.template.id).replace('{item}', item) }
+          : {}),
+        ...(f.content ? { content: f.content(spec, item) } : {}),
+        destination: f.destination(spec).replace('{item}', item),
+        executable: f.executable ?? false,
+      })),
+    );
 }
