@@ -19,6 +19,11 @@ export interface FunctionTemplate {
   readonly usings?: readonly string[];
   /** Source files rendered from templates/function/<id>/<file>.ejs into src/<Name>/ (Models.cs follows modelTypes). */
   readonly sources?: readonly string[];
+  /**
+   * The generated README's lines for the template's own files (`{name}` is the project name); absent: the
+   * handler in Function.cs and tests that call it.
+   */
+  readonly readmeLayout?: readonly string[];
   /** Test files rendered from templates/function/<id>/<file>.ejs into test/<Name>.Tests/. */
   readonly testSources?: readonly string[];
   /** NuGet packages the function project adds to the client's, and the test project's, per target framework. */
@@ -180,6 +185,12 @@ export const functionTemplates: readonly FunctionTemplate[] = [
     usings: ['Amazon.Lambda.APIGatewayEvents'],
     sources: ['Program.cs', 'Greeters.cs'],
     testSources: ['ApiTests.cs'],
+    readmeLayout: [
+      '`src/{name}/Program.cs`: the ASP.NET Core minimal API and its Lambda hosting (API Gateway HTTP API events).',
+      '`src/{name}/Models.cs`: the endpoint types; `Greeters.cs`: classes found by name through reflection, kept in the native executable by `[DynamicDependency]`.',
+      '`test/{name}.Tests/ApiTests.cs`: the API called in process (WebApplicationFactory), replaying every sample event.',
+      '`events/*.json`: API Gateway HTTP API v2 sample events, one per endpoint, and an invalid request.',
+    ],
     sdk: 'Microsoft.NET.Sdk.Web',
     // Full trimming: ASP.NET Core and the Amazon.Lambda libraries it uses here publish with no warning.
     trimMode: 'full',

@@ -320,6 +320,8 @@ describe('aot-lambda:app through options (non-interactive)', () => {
         (r) => r['@Include'] === 'Microsoft.AspNetCore.Mvc.Testing' && r['@Version'] === '10.0.15',
       ),
     );
+    assert.match(g.read('README.md'), /^- `src\/Shop\/Program\.cs`: the ASP\.NET Core minimal API/m);
+    assert.doesNotMatch(g.read('README.md'), /Function\.cs/);
     const template = functionTemplates.find((t) => t.id === 'webapi');
     const apiTests = g.read('test/Shop.Tests/ApiTests.cs');
     for (const more of template?.moreEvents ?? []) {
