@@ -203,3 +203,33 @@ describe(
     });
   },
 );
+
+describe('http-api on RuntimeSupport: AWS event types', { concurrency: false }, () => {
+  const parent = workDir('http-api-events');
+  const root = join(parent, 'HttpEvents');
+  let skipReason = missingTools(['dotnet']);
+
+  before(async () => {
+    if (skipReason) return;
+    const scaffold = await run(
+      process.execPath,
+      [...binArgs, 'new', 'HttpEvents', '--yes', '--skip-install', '--template', 'http-api'],
+      parent,
+    );
+    assert.equal(scaffold.status, 0, scaffold.output);
+    skipReason = writeNugetConfig(root);
+  });
+
+  // Built and tested only: the RuntimeSupport publishes are the default-client suite's (one NativeAOT publish here).
+  it('builds with APIGatewayHttpApiV2ProxyRequest/Response and passes its own tests', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    assert.match(
+      readFileSync(join(root, 'src', 'HttpEvents', 'Function.cs'), 'utf8'),
+      /APIGatewayHttpApiV2ProxyRequest/,
+    );
+    const test = await dotnet(['test', 'HttpEvents.sln', '-v', 'q', '--nologo'], root);
+    assert.equal(test.status, 0, tail(test.output));
+    const passed = /Passed:\s+(\d+)/.exec(test.output);
+    assert.ok(passed && Number(passed[1]) >= 4, `tests ran and passed:\n${tail(test.output, 10)}`);
+  });
+});
