@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { nugetVersions } from '../../src/catalog/packages.js';
+import { frameworks } from '../../src/catalog/frameworks.js';
+import { aspNetCoreTestingVersions, nugetVersions } from '../../src/catalog/packages.js';
 import { functionTemplates } from '../../src/catalog/templates.js';
 import { settingsTable } from '../../src/settings.js';
 import { generate, tempDir, type Generated } from '../helpers/generate.js';
@@ -343,6 +344,12 @@ describe('aot-lambda:app through options (non-interactive)', () => {
         ),
       );
     }
+    // Every framework has one, from its own ASP.NET Core line (a 10.x package does not restore on net8.0).
+    for (const framework of frameworks)
+      assert.ok(
+        aspNetCoreTestingVersions[framework.tfm]?.startsWith(`${framework.version.split('.')[0]}.`),
+        framework.tfm,
+      );
   });
 
   it('json-types: one attribute per distinct type, Task<T> unwrapped, handler types included, stubs for new names', async () => {
