@@ -89,6 +89,12 @@ describe(
       t.diagnostic(`dotnet test: ${passed?.[1]} passed in ${test.seconds.toFixed(1)} s`);
     });
 
+    it('is formatted as dotnet format expects', async (t) => {
+      if (skipIfNeeded(t)) return;
+      const format = await dotnet(['format', `${name}.sln`, '--verify-no-changes', '--no-restore'], root);
+      assert.equal(format.status, 0, tail(format.output));
+    });
+
     it('publishes NativeAOT with no trim or AOT warning', async (t) => {
       if (skipIfNeeded(t)) return;
       writeFileSync(join(root, 'src', name, 'PirateGreeter.cs'), unlistedGreeter);
