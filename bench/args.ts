@@ -8,7 +8,7 @@ export interface BenchOptions {
   /** Warm invocations per variant, after its cold start. */
   warm: number;
   quick: boolean;
-  /** Templates to run (hello, typed); all when empty. */
+  /** Templates to run (benchTemplates); all when empty. */
   only: string[];
   /** Run the size/speed switch study on the hello NativeAOT build instead of the variant comparison. */
   switches: boolean;
@@ -28,6 +28,9 @@ export interface BenchOptions {
   cpu: CpuMode;
 }
 
+/** The templates the comparison measures: handler functions both ways, and the ASP.NET Core API (RuntimeSupport only). */
+export const benchTemplates = ['hello', 'typed', 'webapi'] as const;
+
 export const benchRoot = import.meta.dirname;
 export const workRoot = join(benchRoot, 'work');
 
@@ -35,7 +38,7 @@ const usage = `Usage: npm run bench -- [options]
   --cold N         cold starts per variant (default 20; --quick 3)
   --warm N         warm invocations per variant (default 1000; --quick 100)
   --quick          fast smoke run; results go to bench/work/results-quick unless --out is given
-  --only T[,T]     templates to run: hello, typed (default both)
+  --only T[,T]     templates to run: hello, typed, webapi (default all)
   --switches       size/speed switch study of the hello NativeAOT build (bench/results/switches.md)
   --out DIR        output folder (default bench/results)
   --render         only rewrite the markdown and chart from the JSON in the output folder
@@ -75,7 +78,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const t of only) if (!['hello', 'typed'].includes(t)) throw new Error(`--only: unknown template ${t}`);
+  for (const t of only)
+    if (!(benchTemplates as readonly string[]).includes(t)) throw new Error(`--only: unknown template ${t}`);
   return {
     cold: count(values.cold, quick ? 3 : 20, '--cold'),
     warm: count(values.warm, quick ? 100 : 1000, '--warm'),

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { join, relative } from 'node:path';
 import { binArgs } from '../test/bin/run-bin.js';
 import { dotnet, run, tail, unavailablePackages } from '../test/e2e/dotnet.js';
+import { writeNugetConfig } from '../test/helpers/nuget.js';
 import { workRoot } from './args.js';
 import { modeSpec, type Mode } from './modes.js';
 import { verifyBuild } from './verify.js';
@@ -98,6 +99,9 @@ export async function build(request: BuildRequest): Promise<Built | NotBuilt> {
   for (const [path, text] of Object.entries(request.files ?? {})) {
     writeFileSync(join(dir, 'src', project.name, path), text);
   }
+  // The Amazon.Lambda packages (RuntimeSupport, ASP.NET Core hosting) from ../shared/nuget where it exists, as
+  // the tests get them; without it the restore fails and the variant is reported as not measured.
+  writeNugetConfig(dir);
 
   const publish = await dotnet(args, dir);
   if (publish.status !== 0) {

@@ -1,12 +1,13 @@
 /**
- * The variant comparison behind `npm run bench`: hello and typed, built-in client (RuntimeSupport is tried
- * and reported as not measured when its packages cannot be restored), each as NativeAOT, JIT and ReadyToRun.
+ * The variant comparison behind `npm run bench`: hello and typed with both clients, and webapi (an ASP.NET Core
+ * minimal API, RuntimeSupport only), each as NativeAOT, JIT and ReadyToRun. Variants whose Amazon.Lambda
+ * packages cannot be restored are reported as not measured.
  */
 import { MEMORY_MB_PER_VCPU } from '../src/emulator/cgroups.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { functionTemplates } from '../src/catalog/templates.js';
-import type { BenchOptions } from './args.js';
+import { benchTemplates, type BenchOptions } from './args.js';
 import { build, scaffold } from './build.js';
 import { buildFloor } from './floor.js';
 import { barChart, type Bar } from './chart.js';
@@ -59,12 +60,13 @@ const floorLabel = 'harness floor (C, raw socket)';
 
 export async function runComparison(options: BenchOptions, command: string): Promise<Comparison> {
   const log = (line: string) => console.error(`[bench] ${line}`);
-  const templates = options.only.length > 0 ? options.only : ['hello', 'typed'];
+  const templates = options.only.length > 0 ? options.only : [...benchTemplates];
   const variants: VariantResult[] = [];
   const executables = new Map<string, string>();
 
   for (const template of templates) {
-    for (const client of clients) {
+    const refused = functionTemplates.find((t) => t.id === template)?.refusedClients ?? {};
+    for (const client of clients.filter((c) => refused[c] === undefined)) {
       log(`scaffolding ${template} / ${client}`);
       const project = await scaffold(template, client);
       let skip: string | undefined;
@@ -283,7 +285,9 @@ export function comparisonMarkdown(comparison: Comparison): string {
   );
   for (const template of [...new Set(variants.map((v) => v.template))]) {
     const rows = variants.filter((v) => v.template === template);
-    const jit = rows.find((v) => v.client === 'minimal' && v.mode === 'jit');
+    // The built-in client's JIT build where there is one (webapi has only RuntimeSupport).
+    const jit =
+      rows.find((v) => v.client === 'minimal' && v.mode === 'jit') ?? rows.find((v) => v.mode === 'jit');
     lines.push(
       `## ${template}`,
       '',

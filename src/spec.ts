@@ -35,7 +35,10 @@ export interface ProjectSpec {
   readonly architecture: Architecture;
   readonly runtime: LambdaRuntime;
   readonly client: RuntimeClient;
+  /** The template as it is with this client (its byClient entry applied). */
   readonly template: FunctionTemplate;
+  /** MSBuild SDK of the function project. */
+  readonly sdk: string;
   readonly packaging: Packaging;
   /** Every type of the JSON context: the handler's input and output first, then --json-types; distinct. */
   readonly jsonTypes: readonly string[];
@@ -226,20 +229,31 @@ function findStubTypes(jsonTypes: readonly string[], defined: ReadonlySet<string
   return [...names];
 }
 
+/** The template with the client's variant applied; a client the template refuses is a SettingError with the reason. */
+function forClient(template: FunctionTemplate, client: RuntimeClient): FunctionTemplate {
+  const refusal = template.refusedClients?.[client.id];
+  if (refusal !== undefined) {
+    fail('client', `--template ${template.id} does not work with --client ${client.id}: ${refusal}`);
+  }
+  return { ...template, ...template.byClient?.[client.id] };
+}
+
 /** Builds the spec; throws SettingError naming the setting, the problem and the fix. */
 export function buildSpec(settings: Settings, today: Date = new Date()): ProjectSpec {
   const namespace = deriveNamespace(settings.name);
   const framework = frameworks.find((f) => f.tfm === settings.framework) as Framework;
   const runtime = find(runtimes, settings.runtime);
   const client = find(clients, settings.client);
-  const template = templateFor(settings.template);
+  const template = forClient(templateFor(settings.template), client);
   const assemblyName = runtime.kind === 'custom' ? 'bootstrap' : settings.name;
   const architecture = find(architectures, settings.architecture);
   const functionName = functionNameOf(settings.name);
   const contextNamespace = client.contextNamespace.replace('{ns}', namespace);
 
   const extraTypes = validateJsonTypes(settings.jsonTypes);
-  const jsonTypes = [...new Set([template.inputType, template.outputType, ...extraTypes])];
+  const jsonTypes = [
+    ...new Set([template.inputType, template.outputType, ...(template.jsonTypes ?? []), ...extraTypes]),
+  ];
   const warnings: string[] = [];
   const frameworkWarning = frameworkSupportWarning(framework, today);
   if (frameworkWarning) warnings.push(frameworkWarning);
@@ -264,12 +278,17 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     runtime,
     client,
     template,
+    sdk: template.sdk ?? 'Microsoft.NET.Sdk',
     packaging: find(packagings, settings.packaging),
     jsonTypes,
     stubTypes: findStubTypes(extraTypes, new Set(template.modelTypes)),
     reflectionTypes: parseReflectionTypes(settings.reflectionTypes, assemblyName),
-    packages: client.packages,
-    testPackages: [...testPackages, ...client.testPackages],
+    packages: [...client.packages, ...(template.packages ?? [])],
+    testPackages: [
+      ...testPackages,
+      ...client.testPackages,
+      ...(template.testPackages?.(framework.tfm) ?? []),
+    ],
     contextNamespace,
     testContextNamespace: client.testContextNamespace ?? contextNamespace,
     targetGlibc,

@@ -10,6 +10,8 @@ export const nugetVersions = {
   'Amazon.Lambda.Core': '3.2.0',
   'Amazon.Lambda.Serialization.SystemTextJson': '3.0.0',
   'Amazon.Lambda.TestUtilities': '4.2.0',
+  'Amazon.Lambda.APIGatewayEvents': '3.0.0',
+  'Amazon.Lambda.AspNetCoreServer.Hosting': '2.1.0',
   // Test project: xunit.v3 as AWS's current blueprints use it. The mtp-off flavour of xunit.v3 4.x runs under a
   // plain `dotnet test` (VSTest, through xunit.runner.visualstudio); xunit.v3 4.x itself is refused there unless
   // global.json switches the whole solution to Microsoft.Testing.Platform. test/catalog/package-versions.test.ts
@@ -23,3 +25,13 @@ export const nugetVersions = {
 export const testPackages: readonly PackageRef[] = (
   ['Microsoft.NET.Test.Sdk', 'xunit.v3.mtp-off', 'xunit.runner.visualstudio', 'coverlet.collector'] as const
 ).map((id) => ({ id, version: nugetVersions[id] }));
+
+/**
+ * Microsoft.AspNetCore.Mvc.Testing for the webapi template's tests: the newest patch of the ASP.NET Core line
+ * matching the target framework (a 10.x package does not restore on net8.0).
+ */
+export const aspNetCoreTestingVersions: Readonly<Record<string, string>> = {
+  'net10.0': '10.0.15',
+  'net9.0': '9.0.23',
+  'net8.0': '8.0.34',
+};

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isCSharpIdentifier } from '../csharp/keywords.js';
 import { parseTypeName, TypeNameError } from '../csharp/type-names.js';
+import type { PackageRef } from './packages.js';
 
 /**
  * The layout of a function template, built-in or from a starter kit: a folder holding this manifest and the
@@ -29,10 +30,55 @@ export interface FunctionTemplate {
   readonly sampleEvent: unknown;
   /** What the sample event must produce: the generated tests and this project's end-to-end tests assert it. */
   readonly expectedResponse: unknown;
+  /** More sample events, written as events/<file>; each with what the function answers to it. */
+  readonly moreEvents?: readonly SampleEvent[];
   readonly files: readonly TemplateFile[];
   /** Absolute folder the `files` are read from. */
   readonly root: string;
+  // What only the built-in templates set (src/catalog/templates.ts), as it is tied to this package's catalogue:
+  /** Other types the template's code serializes (endpoint bodies): they join the JSON context after the handler's. */
+  readonly jsonTypes?: readonly string[];
+  /** Namespaces the handler types come from (imported by the source files and the JSON context). */
+  readonly usings?: readonly string[];
+  /**
+   * The generated README's lines for the template's own files (`{name}` is the project name); absent: the
+   * handler in Function.cs and tests that call it.
+   */
+  readonly readmeLayout?: readonly string[];
+  /** NuGet packages the function project adds to the client's, and the test project's, per target framework. */
+  readonly packages?: readonly PackageRef[];
+  readonly testPackages?: (tfm: string) => readonly PackageRef[];
+  /** MSBuild SDK of the function project. */
+  readonly sdk?: 'Microsoft.NET.Sdk' | 'Microsoft.NET.Sdk.Web';
+  /** Clients this template cannot be generated with, each with the reason and the way out. */
+  readonly refusedClients?: Readonly<Record<string, string>>;
+  /** What changes with a client: AWS's event types with RuntimeSupport, the project's own models without it. */
+  readonly byClient?: Readonly<Record<string, ClientVariant>>;
+  /**
+   * The API Gateway route the SAM template declares (an HttpApi event), the event source the ASP.NET Core
+   * hosting listens for (`LambdaEventSource.<hosting>`), and the path the stack's ApiUrl output points at.
+   */
+  readonly api?: {
+    readonly eventName: string;
+    readonly path: string;
+    readonly method: string;
+    readonly hosting: 'HttpApi';
+    readonly urlPath: string;
+  };
 }
+
+export interface SampleEvent {
+  readonly file: string;
+  readonly description: string;
+  readonly event: unknown;
+  /** The HTTP status of the answer, and what its JSON body holds (a subset, for problem details). */
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type ClientVariant = Partial<
+  Pick<FunctionTemplate, 'inputType' | 'outputType' | 'modelTypes' | 'usings' | 'packages' | 'files'>
+>;
 
 /** A template folder that breaks the layout: the message names the folder, what is wrong and the fix. */
 export class TemplateLayoutError extends Error {}
@@ -80,6 +126,25 @@ const fields: Readonly<Record<string, { check: Check; required: boolean }>> = {
   },
   sampleEvent: { check: present, required: true },
   expectedResponse: { check: present, required: true },
+  moreEvents: {
+    check: (v) =>
+      Array.isArray(v) &&
+      v.every(
+        (e: Record<string, unknown>) =>
+          typeof e === 'object' &&
+          e !== null &&
+          typeof e.file === 'string' &&
+          /^[a-z0-9][a-z0-9.-]*\.json$/.test(e.file) &&
+          e.file !== 'event.json' &&
+          typeof e.description === 'string' &&
+          e.event !== undefined &&
+          Number.isInteger(e.status) &&
+          e.body !== undefined,
+      )
+        ? undefined
+        : 'an array of { "file": "<name>.json" (not event.json), "description", "event", "status", "body" }',
+    required: false,
+  },
   files: {
     check: (v) => (Array.isArray(v) && v.length > 0 ? undefined : 'a non-empty array of { "from", "to" }'),
     required: true,
@@ -138,6 +203,7 @@ export function loadTemplateFolder(folder: string): FunctionTemplate {
     modelTypes,
     sampleEvent: data.sampleEvent,
     expectedResponse: data.expectedResponse,
+    ...(data.moreEvents !== undefined ? { moreEvents: data.moreEvents as SampleEvent[] } : {}),
     files,
     root,
   };

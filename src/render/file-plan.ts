@@ -9,10 +9,12 @@ import type { ProjectSpec } from '../spec.js';
  * behave as Yeoman users expect. Dotfiles are stored without the dot because npm drops some of them on publish.
  */
 export interface PlannedFile {
+  /** One planned entry per item (e.g. a template's source files); `{item}` in template and destination. */
+  readonly each?: (spec: ProjectSpec) => readonly string[];
   /** Template path relative to templates/, rendered with EJS; absent when `content` gives the text. */
   readonly template?: string;
   /** Produces the text directly (data files). */
-  readonly content?: (spec: ProjectSpec) => string;
+  readonly content?: (spec: ProjectSpec, item: string) => string;
   readonly destination: (spec: ProjectSpec) => string;
   readonly when?: (spec: ProjectSpec) => boolean;
   /** Written with mode 0755. */
@@ -57,6 +59,12 @@ export const filePlan: readonly PlannedFile[] = [
     content: (s) => `${JSON.stringify(s.template.sampleEvent, null, 2)}\n`,
     destination: () => 'events/event.json',
   },
+  {
+    content: (s, file) =>
+      `${JSON.stringify(s.template.moreEvents?.find((e) => e.file === file)?.event, null, 2)}\n`,
+    each: (s) => (s.template.moreEvents ?? []).map((e) => e.file),
+    destination: () => 'events/{item}',
+  },
   { template: 'project/template.yaml.ejs', destination: () => 'template.yaml' },
   { template: 'project/Dockerfile.ejs', destination: () => 'Dockerfile' },
   { template: 'project/dockerignore', destination: () => '.dockerignore' },
@@ -99,12 +107,14 @@ export function planFor(
 ): { template?: string; content?: string; destination: string; executable: boolean }[] {
   const projectFiles = filePlan
     .filter((f) => f.when?.(spec) ?? true)
-    .map((f) => ({
-      ...(f.template ? { template: f.template } : {}),
-      ...(f.content ? { content: f.content(spec) } : {}),
-      destination: f.destination(spec),
-      executable: f.executable ?? false,
-    }));
+    .flatMap((f) =>
+      (f.each?.(spec) ?? ['']).map((item) => ({
+        ...(f.template ? { template: f.template.replace('{item}', item) } : {}),
+        ...(f.content ? { content: f.content(spec, item) } : {}),
+        destination: f.destination(spec).replace('{item}', item),
+        executable: f.executable ?? false,
+      })),
+    );
   // The template's files go right after the project file, where the handler sources always stood.
   return [...projectFiles.slice(0, 2), ...templateFiles(spec), ...projectFiles.slice(2)];
 }

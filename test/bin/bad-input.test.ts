@@ -62,6 +62,15 @@ const refusals: Refusal[] = [
     args: ['class', '--yes'],
     says: [/'class' is a C# keyword/, /try e\.g\. ClassFunction/],
   },
+  {
+    label: 'webapi with the built-in client',
+    args: ['Shop', '--yes', '--template', 'webapi', '--client', 'minimal'],
+    says: [
+      /--template webapi does not work with --client minimal/,
+      /Amazon\.Lambda\.AspNetCoreServer\.Hosting/,
+      /Use --client runtime-support/,
+    ],
+  },
   { label: 'a name starting with a digit', args: ['1abc', '--yes'], says: [/'1abc'/, invalidName] },
   { label: 'a name with a space', args: ['a b', '--yes'], says: [/'a b'/, invalidName] },
   {

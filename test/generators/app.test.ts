@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { nugetVersions } from '../../src/catalog/packages.js';
+import { frameworks } from '../../src/catalog/frameworks.js';
+import { aspNetCoreTestingVersions, nugetVersions } from '../../src/catalog/packages.js';
 import { functionTemplates } from '../../src/catalog/templates.js';
 import { settingsTable } from '../../src/settings.js';
 import { generate, tempDir, type Generated } from '../helpers/generate.js';
@@ -201,7 +202,7 @@ describe('aot-lambda:app through options (non-interactive)', () => {
     assert.doesNotMatch(g.read('src/Mini/Function.cs'), /Amazon\.Lambda/);
   });
 
-  for (const template of functionTemplates) {
+  for (const template of functionTemplates.filter((t) => !t.refusedClients?.minimal)) {
     it(`template ${template.id}: handler types and the sample event`, async () => {
       const g = await generate({ name: 'Tpl', yes: true, template: template.id, client: 'minimal' });
       assert.deepEqual(JSON.parse(g.read('events/event.json')), template.sampleEvent);
@@ -226,6 +227,130 @@ describe('aot-lambda:app through options (non-interactive)', () => {
       }
     });
   }
+
+  it('http-api with RuntimeSupport: AWS event types (Amazon.Lambda.APIGatewayEvents), no own models; same sample event', async () => {
+    const g = await generate({ name: 'Http', yes: true, template: 'http-api' });
+    const fn = g.read('src/Http/Function.cs');
+    assert.match(fn, /^using Amazon\.Lambda\.APIGatewayEvents;$/m);
+    assert.match(
+      fn,
+      /public APIGatewayHttpApiV2ProxyResponse FunctionHandler\(APIGatewayHttpApiV2ProxyRequest\? request, ILambdaContext context\)/,
+    );
+    assert.match(fn, /\.Create<APIGatewayHttpApiV2ProxyRequest, APIGatewayHttpApiV2ProxyResponse>\(/);
+    assert.equal(g.files.has('src/Http/Models.cs'), false);
+    assert.doesNotMatch(fn + g.read('test/Http.Tests/FunctionTests.cs'), /\bHttpApi(Request|Response)\b/);
+    const context = g.read('src/Http/LambdaJsonContext.cs');
+    assert.match(context, /^using Amazon\.Lambda\.APIGatewayEvents;$/m);
+    assert.match(context, /\[JsonSerializable\(typeof\(APIGatewayHttpApiV2ProxyRequest\)\)\]/);
+    assert.equal(packageReferences(g, 'Http')['Amazon.Lambda.APIGatewayEvents'], '3.0.0');
+    const template = functionTemplates.find((t) => t.id === 'http-api');
+    assert.deepEqual(JSON.parse(g.read('events/event.json')), template?.sampleEvent);
+  });
+
+  it('webapi: an ASP.NET Core minimal API on the Lambda hosting, with its endpoints, events, SAM route and tests', async () => {
+    const g = await generate({ name: 'Shop', yes: true, template: 'webapi' });
+    assertAllParse(g);
+    const files = [...g.files.keys()];
+    assert.deepEqual(
+      files.filter((f) => /^(src|test|events)\//.test(f)),
+      [
+        'events/event.json',
+        'events/greet-formal.json',
+        'events/post-greetings-invalid.json',
+        'events/post-greetings.json',
+        'src/Shop/Greeters.cs',
+        'src/Shop/LambdaJsonContext.cs',
+        'src/Shop/Models.cs',
+        'src/Shop/Program.cs',
+        'src/Shop/Shop.csproj',
+        'src/Shop/aws-lambda-tools-defaults.json',
+        'test/Shop.Tests/ApiTests.cs',
+        'test/Shop.Tests/Shop.Tests.csproj',
+      ],
+    );
+    const doc = parseXml(g.read('src/Shop/Shop.csproj')) as { Project: Props };
+    assert.equal(doc.Project['@Sdk'], 'Microsoft.NET.Sdk.Web');
+    const props = csprojProperties(g, 'Shop');
+    assert.equal(props.PublishAot, 'true');
+    assert.equal(props.TrimMode, undefined, "NativeAOT's default full trimming");
+    assert.equal(props.AssemblyName, 'bootstrap');
+    assert.equal(packageReferences(g, 'Shop')['Amazon.Lambda.AspNetCoreServer.Hosting'], '2.1.0');
+    const program = g.read('src/Shop/Program.cs');
+    assert.match(program, /WebApplication\.CreateSlimBuilder\(args\)/);
+    // The hosting listens for the same event source the SAM template declares.
+    assert.match(
+      program,
+      /AddAWSLambdaHosting\(\s*LambdaEventSource\.HttpApi,\s*new SourceGeneratorLambdaJsonSerializer<LambdaJsonContext>\(\)\)/,
+    );
+    assert.deepEqual((samFunction(g).Events as Props).Api, {
+      Type: 'HttpApi',
+      Properties: { Path: '/{proxy+}', Method: 'ANY' },
+    });
+    for (const route of [
+      'MapGet("/hello/{name}"',
+      'MapPost("/greetings"',
+      'MapGet("/greeters/{style}/{name}"',
+    ])
+      assert.ok(program.includes(route), route);
+    const context = g.read('src/Shop/LambdaJsonContext.cs');
+    const types = [...context.matchAll(/^\[JsonSerializable\(typeof\((.+?)\)\)\]$/gm)].map((m) => m[1]);
+    assert.deepEqual(types, [
+      'APIGatewayHttpApiV2ProxyRequest',
+      'APIGatewayHttpApiV2ProxyResponse',
+      'Greeting',
+      'GreetingRequest',
+      'Greeting[]',
+    ]);
+    // The reflection is kept by DynamicDependency for each greeter the code finds by name.
+    const greeters = g.read('src/Shop/Greeters.cs');
+    for (const type of ['FriendlyGreeter', 'FormalGreeter'])
+      assert.match(
+        greeters,
+        new RegExp(
+          `\\[DynamicDependency\\(DynamicallyAccessedMemberTypes\\.PublicParameterlessConstructor, typeof\\(${type}\\)\\)\\]`,
+        ),
+      );
+    const tests = parseXml(g.read('test/Shop.Tests/Shop.Tests.csproj')) as {
+      Project: { ItemGroup: Props[] };
+    };
+    const testRefs = tests.Project.ItemGroup.flatMap((i) =>
+      ([] as Props[]).concat((i.PackageReference as Props[]) ?? []),
+    );
+    assert.ok(
+      testRefs.some(
+        (r) => r['@Include'] === 'Microsoft.AspNetCore.Mvc.Testing' && r['@Version'] === '10.0.15',
+      ),
+    );
+    assert.match(g.read('README.md'), /^- `src\/Shop\/Program\.cs`: the ASP\.NET Core minimal API/m);
+    assert.doesNotMatch(g.read('README.md'), /Function\.cs/);
+    const template = functionTemplates.find((t) => t.id === 'webapi');
+    const apiTests = g.read('test/Shop.Tests/ApiTests.cs');
+    for (const more of template?.moreEvents ?? []) {
+      assert.deepEqual(JSON.parse(g.read(`events/${more.file}`)), more.event);
+      assert.ok(apiTests.includes(`{ "${more.file}", ${more.status}, `), `ApiTests replays ${more.file}`);
+    }
+  });
+
+  it('webapi: the ASP.NET Core test package follows the framework', async () => {
+    for (const [tfm, version] of [
+      ['net8.0', '8.0.34'],
+      ['net9.0', '9.0.23'],
+    ] as const) {
+      const g = await generate({ name: 'Fw', yes: true, template: 'webapi', framework: tfm });
+      assert.match(
+        g.read('test/Fw.Tests/Fw.Tests.csproj'),
+        new RegExp(
+          `<PackageReference Include="Microsoft\\.AspNetCore\\.Mvc\\.Testing" Version="${version.replace(/\./g, '\\.')}" />`,
+        ),
+      );
+    }
+    // Every framework has one, from its own ASP.NET Core line (a 10.x package does not restore on net8.0).
+    for (const framework of frameworks)
+      assert.ok(
+        aspNetCoreTestingVersions[framework.tfm]?.startsWith(`${framework.version.split('.')[0]}.`),
+        framework.tfm,
+      );
+  });
 
   it('json-types: one attribute per distinct type, Task<T> unwrapped, handler types included, stubs for new names', async () => {
     const g = await generate({

@@ -50,7 +50,7 @@ function variants(): Variant[] {
     for (const architecture of architectures)
       for (const runtime of runtimes)
         for (const client of clients)
-          for (const template of functionTemplates)
+          for (const template of functionTemplates.filter((t) => !t.refusedClients?.[client.id]))
             for (const packaging of packagings)
               for (const withTypes of [false, true]) {
                 // Two names in turn: a plain one, and one with dots and a dash (namespace Contoso.Order_Api).
@@ -117,17 +117,13 @@ describe('generated artefacts over every combination of settings', () => {
     await serviceSpec(); // loaded once (~1 s), outside any single test's time
   });
 
-  it('renders all combinations (frameworks x architectures x runtimes x clients x templates x packagings x type lists)', () => {
+  it('renders all combinations (frameworks x architectures x runtimes x clients x templates x packagings x type lists) but the refused ones', () => {
+    const pairs = clients.flatMap((c) => functionTemplates.filter((t) => !t.refusedClients?.[c.id]));
     const expected =
-      frameworks.length *
-      architectures.length *
-      runtimes.length *
-      clients.length *
-      functionTemplates.length *
-      packagings.length *
-      2;
+      frameworks.length * architectures.length * runtimes.length * pairs.length * packagings.length * 2;
     assert.equal(all.length, expected);
-    assert.equal(expected, 432);
+    assert.equal(pairs.length, 7, 'webapi is refused with the minimal client');
+    assert.equal(expected, 504);
     for (const v of all) assert.ok(v.files.length >= 18, `${v.label}: ${v.files.length} files`);
   });
 
@@ -220,7 +216,10 @@ describe('generated artefacts over every combination of settings', () => {
       const { spec, label } = v;
       const project = parseXml(file(v, `src/${spec.name}/${spec.name}.csproj`)) as { Project: Props };
       const props = Object.assign({}, ...groups(project.Project.PropertyGroup)) as Props;
-      assert.equal(project.Project['@Sdk'], 'Microsoft.NET.Sdk');
+      assert.equal(
+        project.Project['@Sdk'],
+        spec.template.id === 'webapi' ? 'Microsoft.NET.Sdk.Web' : 'Microsoft.NET.Sdk',
+      );
       assert.deepEqual(
         [
           props.OutputType,
@@ -321,6 +320,8 @@ describe('generated artefacts over every combination of settings', () => {
         label,
       );
       assert.deepEqual(JSON.parse(file(v, 'events/event.json')), spec.template.sampleEvent);
+      for (const more of spec.template.moreEvents ?? [])
+        assert.deepEqual(JSON.parse(file(v, `events/${more.file}`)), more.event, label);
     }
   });
 });

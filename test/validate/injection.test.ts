@@ -39,14 +39,16 @@ const numRuns = Number(process.env['AOT_LAMBDA_PROPERTY_RUNS'] ?? 1000);
 const sampleSize = 50;
 
 type Closed = Record<'framework' | 'architecture' | 'runtime' | 'client' | 'template' | 'packaging', string>;
-const closedSettings: fc.Arbitrary<Closed> = fc.record({
-  framework: fc.constantFrom(...frameworks.map((f) => f.tfm)),
-  architecture: fc.constantFrom(...architectures.map((a) => a.id)),
-  runtime: fc.constantFrom(...runtimes.map((r) => r.id)),
-  client: fc.constantFrom(...clients.map((c) => c.id)),
-  template: fc.constantFrom(...functionTemplates.map((t) => t.id)),
-  packaging: fc.constantFrom(...packagings.map((p) => p.id)),
-});
+const closedSettings: fc.Arbitrary<Closed> = fc
+  .record({
+    framework: fc.constantFrom(...frameworks.map((f) => f.tfm)),
+    architecture: fc.constantFrom(...architectures.map((a) => a.id)),
+    runtime: fc.constantFrom(...runtimes.map((r) => r.id)),
+    client: fc.constantFrom(...clients.map((c) => c.id)),
+    template: fc.constantFrom(...functionTemplates.map((t) => t.id)),
+    packaging: fc.constantFrom(...packagings.map((p) => p.id)),
+  })
+  .filter((c) => !functionTemplates.find((t) => t.id === c.template)?.refusedClients?.[c.client]);
 
 type Given = Partial<Record<SettingKey, string>>;
 
