@@ -22,7 +22,7 @@ import {
   type Settings,
 } from '../../src/settings.js';
 import { readPreset } from '../../src/preset.js';
-import { buildSpec, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
+import { buildSpec, checkJsonTypesCompile, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
 import { readStoredSettings, storedSettingsText, validateFreeText } from '../../src/stored-settings.js';
 import { requireTool, streamTool } from '../../src/tools.js';
 
@@ -163,6 +163,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   configuring(): void {
     const settings: Settings = completeSettings(this.given);
     const spec = buildSpec(settings);
+    checkJsonTypesCompile(spec);
     this.spec = spec;
     if (!this.inPlace) {
       this.target = resolve(this._cwd(), spec.name);
