@@ -10,6 +10,7 @@ import { csharpKeywords } from './csharp/keywords.js';
 import { frameworkTypes, implicitUsings } from './catalog/framework-types.js';
 import {
   isBuiltInAlias,
+  isKnownValueType,
   parseTypeList,
   parseTypeTree,
   splitTypeList,
@@ -258,6 +259,11 @@ function resolveJsonTypes(
         );
         problems.push(
           `'${entry}': ${name} takes ${known.arities.map(arguments_).join(' or ')}, not ${arity}: e.g. ${example.join(' or ')}`,
+        );
+      } else if (known.name === 'Nullable' && !isKnownValueType((node.args[0] as TypeNode).name)) {
+        problems.push(
+          `'${entry}': Nullable<> takes a value type (int, DateTime, Guid...), and ${(node.args[0] as TypeNode).name} is ` +
+            `not one the generator knows; a class is nullable already: name it without Nullable<>`,
         );
       } else if (qualifier === '' && !implicitUsings.has(known.namespace)) usings.add(known.namespace);
     } else if (qualifier !== '' && qualifier !== namespace) {

@@ -16,7 +16,7 @@ const builtInAliases = new Set([...valueTypeAliases, 'object', 'string']);
 /** `?` is kept only on these: on reference types it is an annotation that `typeof` rejects (CS8639). */
 const valueTypes = new Set([
   ...valueTypeAliases,
-  ...'DateTime DateTimeOffset DateOnly TimeOnly TimeSpan Guid Int32 Int64 Boolean Decimal Double Single Half Int128 UInt128 JsonElement'.split(
+  ...'DateTime DateTimeOffset DateOnly TimeOnly TimeSpan Guid Int16 Int32 Int64 UInt16 UInt32 UInt64 Byte SByte Char Boolean Decimal Double Single Half Int128 UInt128 JsonElement'.split(
     ' ',
   ),
 ]);
@@ -134,6 +134,10 @@ export function parseTypeTree(text: string): TypeNode {
 export function parseTypeName(text: string): string {
   return render(parseTypeTree(text));
 }
+
+/** Whether `name` (a keyword alias, or a .NET struct name, System.-qualified or not) is a value type this parser knows. */
+export const isKnownValueType = (name: string): boolean =>
+  valueTypes.has(name.replace(/^(global::)?System\./, ''));
 
 /** Whether `name` is one of C#'s keyword aliases of a built-in type (int, string, object...). */
 export const isBuiltInAlias = (name: string): boolean => builtInAliases.has(name);
