@@ -275,6 +275,19 @@ describe('aot-lambda new: runs that succeed without a terminal', { concurrency }
     const before = snapshot(cwd);
     const result = await runBin(['new', 'Demo', '--yes', '--skip-install'], { cwd });
     assert.equal(result.code, 0, result.stderr);
+    // Yeoman's noise is gone (issue 15.4): no npm step, no 'force' on a fresh .yo-rc.json, no 'info' prefixes.
+    assert.doesNotMatch(result.stderr, /package\.json|force|\binfo\b|conflict/);
+    assert.match(result.stderr, /^ +create Demo\/\.yo-rc\.json$/m);
+    assert.match(
+      result.stderr,
+      /^Created Demo \(net10\.0, provided\.al2023, x86_64, client runtime-support\): 19 new/m,
+    );
+    assert.match(result.stderr, /^Next:\n {2}cd Demo\n/m);
+    assert.match(result.stderr, /^ {2}scripts\/build\.sh --local +# linux-x64 executable/m);
+    assert.match(
+      result.stderr,
+      /^ {2}aot-lambda doctor artifacts\/publish\/bootstrap --architecture x86_64 --runtime provided\.al2023$/m,
+    );
     const after = snapshot(cwd);
     for (const [path, bytes] of before) assert.equal(after.get(path), bytes, path);
     const expected = renderProject(buildSpec(completeSettings({ name: 'Demo' })));
@@ -305,7 +318,7 @@ describe('aot-lambda new: runs that succeed without a terminal', { concurrency }
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout + result.stderr,
-      /warning: 'Foo-Bar' contains '-': the C# namespace is Foo_Bar\./,
+      /^warning: 'Foo-Bar' contains '-': the C# namespace is Foo_Bar\.$/m,
     );
     assert.match(readFileSync(join(cwd, 'Foo-Bar/src/Foo-Bar/Function.cs'), 'utf8'), /^namespace Foo_Bar;$/m);
     assert.match(
