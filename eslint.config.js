@@ -13,4 +13,28 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // convert reads a user's files only through readText, which refuses what it cannot write back unharmed.
+    files: ['src/convert/**/*.ts'],
+    ignores: ['src/convert/text-file.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+          name,
+          importNames: ['readFileSync', 'readFile'],
+          message:
+            "Read a user's file with readText from src/convert/text-file.ts (it refuses non-UTF-8 text).",
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^readFile(Sync)?$/]',
+          message:
+            "Read a user's file with readText from src/convert/text-file.ts (it refuses non-UTF-8 text).",
+        },
+      ],
+    },
+  },
 );

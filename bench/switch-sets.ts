@@ -121,12 +121,12 @@ export const switchSets: readonly SwitchSet[] = [
     description: 'lean, InvariantTimezone=true (UTC only)',
     properties: { ...lean, InvariantTimezone: 'true' },
   },
-  // Not a switch: what the HTTP stack costs. The built-in client's HttpClient swapped for a plain socket.
+  // Not a switch: what the HTTP stack costs. The built-in client as it was on HttpClient, before the socket client.
   {
-    id: 'what-if-socket-client',
+    id: 'before-socket-client',
     description:
-      'as generated, with Runtime/RuntimeApiClient.cs replaced by bench/experiments/SocketRuntimeApiClient.cs (HTTP/1.1 over a Socket instead of HttpClient)',
-    files: { 'Runtime/RuntimeApiClient.cs': 'experiments/SocketRuntimeApiClient.cs' },
+      'as generated, with Runtime/RuntimeApiClient.cs replaced by bench/experiments/HttpClientRuntimeApiClient.cs (the client on HttpClient, before commit 289d00d)',
+    files: { 'Runtime/RuntimeApiClient.cs': 'experiments/HttpClientRuntimeApiClient.cs' },
   },
   // The map file is a side output of ILC: it explains the size without changing the executable.
   {

@@ -56,9 +56,9 @@ export function findings(results: readonly SetResult[]): string[] {
       `**IlcScanReflection=false** — unsafe: ${by.get('lean+no-scan-reflection')?.broken ? `the build succeeds without a warning, and the executable then fails its init (${by.get('lean+no-scan-reflection')?.broken?.slice(0, 120)}…)` : 'it answered here, but relies on no code needing reflection heuristics'}.`,
     by.has('lean+invariant-timezone') &&
       `**InvariantTimezone=true** — not chosen: against \`lean\`, ${sizes('lean+invariant-timezone', 'lean')}, and every TimeZoneInfo lookup but UTC fails: a behaviour change, not a size switch.`,
-    by.has('what-if-socket-client') &&
+    by.has('before-socket-client') &&
       by.has('as-generated') &&
-      `**Not a switch: the HTTP stack.** The map file below shows where the bytes go: SocketsHttpHandler brings TLS (System.Net.Security, System.Security.Cryptography, System.Formats.Asn1, System.Runtime.Numerics) that a plain-HTTP loopback API never uses. Replacing the built-in client's HttpClient with HTTP/1.1 over a Socket (\`what-if-socket-client\`, bench/experiments/SocketRuntimeApiClient.cs) gives ${sizes('what-if-socket-client', 'as-generated')} against \`as-generated\`, ${rss('what-if-socket-client', 'as-generated')}, ${cold('what-if-socket-client')}: both size targets met, and the largest cold-start effect of anything here. That is a change to the client (templates/client/minimal), not to the csproj, and a design decision: the reference contract asks the built-in client to match RuntimeSupport's HttpClient over SocketsHttpHandler.`,
+      `**Not a switch: the HTTP stack.** The built-in client speaks HTTP/1.1 over one Socket (templates/client/minimal/Runtime/RuntimeApiClient.cs.ejs). Its predecessor on HttpClient (\`before-socket-client\`, bench/experiments/HttpClientRuntimeApiClient.cs) brought SocketsHttpHandler's TLS stack (System.Net.Security, System.Security.Cryptography, System.Formats.Asn1, System.Runtime.Numerics) that a plain-HTTP loopback API never uses: as generated now, against it, ${sizes('as-generated', 'before-socket-client')}, ${rss('as-generated', 'before-socket-client')}, ${cold('as-generated')}.`,
   ];
   return out.filter((line): line is string => typeof line === 'string');
 }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { isTemplatePath } from './catalog/template-manifest.js';
 import { printable, settingsTable, type Setting, type SettingKey } from './settings.js';
 import { settingsStoreKey } from './stored-settings.js';
 
@@ -37,6 +38,11 @@ export function readPreset(given: string, cwd: string): Partial<Record<SettingKe
       );
     }
     out[setting.key] = presetValue(setting, value, where);
+    // A kit's template folder is named relative to the preset, wherever the command runs.
+    const template = out.template;
+    if (setting.key === 'template' && template !== undefined && isTemplatePath(template)) {
+      out.template = resolve(dirname(path), template);
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { clients, defaultClient } from './catalog/clients.js';
 import { defaultFramework, frameworks } from './catalog/frameworks.js';
 import { defaultPackaging, packagings } from './catalog/packaging.js';
 import { defaultRuntime, retiredRuntimes, runtimes } from './catalog/runtimes.js';
-import { defaultTemplate, functionTemplates } from './catalog/templates.js';
+import { defaultTemplate, functionTemplates, templateFor } from './catalog/templates.js';
 import { unicodeEscape } from './render/escape.js';
 
 /**
@@ -38,6 +38,11 @@ export interface Setting {
   readonly choices?: readonly Choice[];
   /** Values users still type that are refused outright, each with the reason (checked before `choices`). */
   readonly refused?: Readonly<Record<string, string>>;
+  /**
+   * Values beyond `choices` that are still accepted (a starter kit's template folder or npm package): throws
+   * an Error whose message says what is wrong when the value is not one of them either.
+   */
+  readonly beyondChoices?: { readonly describe: string; readonly check: (value: string) => void };
   /** Absent: the value is required (a non-interactive run without it is an error). */
   readonly default?: string;
   /** Given as the positional argument rather than a flag. */
@@ -106,6 +111,10 @@ export const settingsTable: readonly Setting[] = [
     description: 'Function template',
     message: 'Function template',
     choices: functionTemplates.map((t) => ({ value: t.id, description: t.description })),
+    beyondChoices: {
+      describe: 'a template folder (./my-template) or an installed npm package with aot-lambda-template.json',
+      check: (value) => void templateFor(value),
+    },
     default: defaultTemplate,
     example: 'typed',
   },
@@ -169,11 +178,20 @@ export function checkChoice(setting: Setting, value: string): void {
   if (refusal !== undefined) {
     throw new SettingError(setting, printable(`--${setting.flag} ${value} is refused: ${refusal}`));
   }
-  if (!setting.choices.some((c) => c.value === value)) {
-    const valid = setting.choices.map((c) => c.value).join(', ');
+  if (setting.choices.some((c) => c.value === value)) return;
+  const valid = setting.choices.map((c) => c.value).join(', ');
+  if (!setting.beyondChoices) {
     throw new SettingError(
       setting,
       printable(`Unknown --${setting.flag} '${value}'. Valid values: ${valid}.`),
+    );
+  }
+  try {
+    setting.beyondChoices.check(value);
+  } catch (error) {
+    throw new SettingError(
+      setting,
+      printable(`${(error as Error).message} Valid values: ${valid}, or ${setting.beyondChoices.describe}.`),
     );
   }
 }

@@ -4,7 +4,7 @@ import { frameworks, frameworkSupportWarning, type Framework } from './catalog/f
 import { testPackages, type PackageRef } from './catalog/packages.js';
 import { packagings, type Packaging } from './catalog/packaging.js';
 import { runtimes, targetGlibc, type LambdaRuntime } from './catalog/runtimes.js';
-import { functionTemplates, type FunctionTemplate } from './catalog/templates.js';
+import { templateFor, type FunctionTemplate } from './catalog/templates.js';
 import { formattingChars, identifierUnicodeVersion, unassignedChars } from './csharp/identifier-chars.js';
 import { csharpKeywords } from './csharp/keywords.js';
 import { frameworkTypes, implicitUsings } from './catalog/framework-types.js';
@@ -131,6 +131,11 @@ function deriveNamespace(name: string): string {
       return segment;
     })
     .join('.');
+}
+
+/** Lambda's function name for a project name (Lambda allows letters, digits, - and _). */
+export function functionNameOf(name: string): string {
+  return name.replace(/\./g, '-');
 }
 
 /** Throws SettingError when the name cannot be a project name and C# namespace. */
@@ -324,10 +329,10 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const framework = frameworks.find((f) => f.tfm === settings.framework) as Framework;
   const runtime = find(runtimes, settings.runtime);
   const client = find(clients, settings.client);
-  const template = find(functionTemplates, settings.template);
+  const template = templateFor(settings.template);
   const assemblyName = runtime.kind === 'custom' ? 'bootstrap' : settings.name;
   const architecture = find(architectures, settings.architecture);
-  const functionName = settings.name.replace(/\./g, '-');
+  const functionName = functionNameOf(settings.name);
   const contextNamespace = client.contextNamespace.replace('{ns}', namespace);
 
   const extraTypes = validateJsonTypes(settings.jsonTypes);

@@ -21,6 +21,7 @@ import {
   type SettingKey,
   type Settings,
 } from '../../src/settings.js';
+import { isTemplatePath } from '../../src/catalog/template-manifest.js';
 import { readPreset } from '../../src/preset.js';
 import { buildSpec, checkJsonTypesCompile, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
 import { readStoredSettings, storedSettingsText, validateFreeText } from '../../src/stored-settings.js';
@@ -113,6 +114,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       }
       this.given[setting.key] = String(value);
     }
+    // A starter kit's template folder is stored as an absolute path: a re-run inside the project finds it again.
+    const template = this.given.template;
+    if (template !== undefined && isTemplatePath(template))
+      this.given.template = resolve(this._cwd(), template);
     // Fail on a bad value before asking anything else.
     for (const setting of settingsTable) {
       const value = this.given[setting.key];

@@ -16,8 +16,6 @@ export interface RuntimeClient {
   /** The ILambdaContext implementation the generated tests construct, and its namespace (absent: the context namespace). */
   readonly testContextType: string;
   readonly testContextNamespace?: string;
-  /** MSBuild TrimMode of the function project. */
-  readonly trimMode: 'full' | 'partial';
 }
 
 export const clients: readonly RuntimeClient[] = [
@@ -39,8 +37,6 @@ export const clients: readonly RuntimeClient[] = [
     ],
     testContextType: 'TestLambdaContext',
     testContextNamespace: 'Amazon.Lambda.TestUtilities',
-    // As AWS's NativeAOT blueprint: the Amazon.Lambda libraries are not all trim-safe.
-    trimMode: 'partial',
   },
   {
     id: 'minimal',
@@ -50,7 +46,6 @@ export const clients: readonly RuntimeClient[] = [
     mainUsings: [],
     testPackages: [],
     testContextType: 'LambdaContext',
-    trimMode: 'full',
   },
 ];
 

@@ -12,10 +12,14 @@ the dynamic loader, glibc versions needed vs Amazon Linux 2023's ${targetGlibc},
 the name and place in the zip, and the size limits. One PASS / WARN / FAIL line per check, with the fix.
 
 Options:
-  --architecture ${architectures.map((a) => a.id).join('|')}   the function's architecture (default x86_64; a mismatch only warns then)
-  --runtime ${runtimes.map((r) => r.id).join('|')}   the function's runtime (default provided.al2023)
+  --architecture ${architectures.map((a) => a.id).join('|')}   the function's architecture (default: the project's, else x86_64,
+                                which only warns on a mismatch)
+  --runtime ${runtimes.map((r) => r.id).join('|')}   the function's runtime (default: the project's, else provided.al2023)
   --json               print the report as JSON
   -h, --help           show this help
+
+Inside a generated or converted project, the architecture and runtime come from its .yo-rc.json, or from its
+csproj's RuntimeIdentifier and aws-lambda-tools-defaults.json; the report names the file.
 
 Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails, 2 on a usage error.`;
 }

@@ -1,7 +1,9 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bootstrapIn, NoTargetError, resolveTarget } from '../doctor/publish-folder.js';
+import { emulationNotice, foreignLaunch, thisMachine } from '../emulator/foreign-architecture.js';
 import { Emulator, type InvokeResult } from '../emulator/index.js';
+import { checkMemoryMb, checkTimeoutSeconds, LimitError } from '../emulator/limits.js';
 import { findExecutable } from '../tools.js';
 
 /** Same values as the generated template.yaml, so a local run sees what the deployed function will. */
@@ -18,8 +20,9 @@ REPORT lines (real Init Duration, Duration, Max Memory Used) go to stderr.
 
 Options:
   --event FILE|-|JSON  the event: a file, - for stdin, or inline JSON (default {})
-  --timeout S          function timeout in seconds, covering init + the first invocation (default ${DEFAULT_TIMEOUT_SECONDS})
-  --memory MB          AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the REPORT's Memory Size (default ${DEFAULT_MEMORY_MB})
+  --timeout S          function timeout, 1-900 s, counted from the end of init (default ${DEFAULT_TIMEOUT_SECONDS})
+  --memory MB          memory size, 128-10240 MB: AWS_LAMBDA_FUNCTION_MEMORY_SIZE, the REPORT's Memory Size
+                       and the limit the runtime is held to (default ${DEFAULT_MEMORY_MB})
   --env K=V            extra environment variable for the runtime (repeatable)
   --repeat N           invoke N times, the first cold, the rest on the warm runtime (default 1)
   --json               print one JSON object per invocation on stdout (payload, outcome, timings, memory)
@@ -76,9 +79,20 @@ export async function invokeCommand(
     return 0;
   }
 
+  // An executable of the other architecture runs under qemu-user when it can; otherwise as today (Lambda's
+  // Runtime.InvalidEntrypoint), with what to install.
+  let cmd = args.cmd;
+  if (args.executable !== undefined && cmd === undefined) {
+    const launch = foreignLaunch(args.executable);
+    if (launch.kind === 'emulated' || launch.kind === 'binfmt')
+      warn(emulationNotice(launch, thisMachine.host?.id ?? process.arch));
+    if (launch.kind === 'emulated') cmd = [...launch.prefix, args.executable];
+    if (launch.kind === 'unavailable') warn(`aot-lambda invoke: ${launch.hint}.`);
+  }
+
   const emulator = await Emulator.start({
-    executable: args.executable,
-    cmd: args.cmd,
+    executable: cmd === args.cmd ? args.executable : undefined,
+    cmd,
     functionName: args.name,
     handler: args.handler,
     memoryMb: args.memoryMb,
@@ -153,8 +167,8 @@ async function parseInvokeArgs(argv: string[]): Promise<InvokeArgs | 'help'> {
     executable: file,
     cmd,
     event: await readEvent(values.event),
-    timeoutSeconds: positiveNumber('--timeout', values.timeout, DEFAULT_TIMEOUT_SECONDS),
-    memoryMb: positiveInteger('--memory', values.memory, DEFAULT_MEMORY_MB),
+    timeoutSeconds: timeoutOption(values.timeout),
+    memoryMb: memoryOption(values.memory),
     env: parseEnv(values.env ?? []),
     repeat: positiveInteger('--repeat', values.repeat, 1),
     json: values.json ?? false,
@@ -222,6 +236,32 @@ export function parseEnv(pairs: string[]): Record<string, string> {
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return env;
+}
+
+/** --timeout S, within Lambda's 1-900 s. */
+export function timeoutOption(value: string | undefined): number {
+  return withinLimits('--timeout', value, DEFAULT_TIMEOUT_SECONDS, checkTimeoutSeconds);
+}
+
+/** --memory MB, within Lambda's 128-10240 MB. */
+export function memoryOption(value: string | undefined): number {
+  return withinLimits('--memory', value, DEFAULT_MEMORY_MB, checkMemoryMb);
+}
+
+function withinLimits(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  check: (n: number, what: string, shown: string) => number,
+): number {
+  if (value === undefined) return fallback;
+  try {
+    // Number('') is 0 and Number(' 5 ') is 5: only plain decimal text counts as a number here.
+    return check(/^\s*$/.test(value) ? NaN : Number(value), flag, value);
+  } catch (error) {
+    if (error instanceof LimitError) throw new InvokeUsageError(error.message);
+    throw error;
+  }
 }
 
 export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {

@@ -28,6 +28,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'development server: Invoke API and HTTP front door on 127.0.0.1, rebuild on change',
     load: async () => (await import('./watch.js')).watchCommand,
   },
+  build: {
+    summary: 'NativeAOT publish for x86_64 or arm64 (native or cross-compiled), zip, doctor on the result',
+    load: async () => (await import('./build.js')).buildCommand,
+  },
   doctor: {
     summary: 'check that a built executable or zip will start on Lambda',
     load: async () => (await import('./doctor.js')).doctorCommand,

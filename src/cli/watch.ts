@@ -16,8 +16,9 @@ import {
   InvokeUsageError,
   isParseArgsError,
   parseEnv,
+  memoryOption,
   positiveInteger,
-  positiveNumber,
+  timeoutOption,
   type CommandOutput,
 } from './invoke.js';
 
@@ -41,8 +42,8 @@ Options:
   --port N           port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --native           rebuild NativeAOT (dotnet publish; slower) instead of a fast JIT build
   --http             serve the HTTP front door whatever the template
-  --memory MB        AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the REPORT's Memory Size (default ${DEFAULT_MEMORY_MB})
-  --timeout S        function timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})
+  --memory MB        memory size, 128-10240 MB (default ${DEFAULT_MEMORY_MB})
+  --timeout S        function timeout, 1-900 s (default ${DEFAULT_TIMEOUT_SECONDS})
   --concurrency N    runtimes at most, one per concurrent request (default ${DEFAULT_CONCURRENCY})
   --env K=V          extra environment variable for the runtime (repeatable)
   --no-rebuild       build once, do not watch the sources
@@ -102,8 +103,8 @@ function parseWatchArgs(argv: string[]): WatchArgs | 'help' {
     port,
     mode: values.native ? 'native' : 'jit',
     frontDoor: values.http === true || httpTemplates.has(project.template ?? ''),
-    memoryMb: positiveInteger('--memory', values.memory, DEFAULT_MEMORY_MB),
-    timeoutSeconds: positiveNumber('--timeout', values.timeout, DEFAULT_TIMEOUT_SECONDS),
+    memoryMb: memoryOption(values.memory),
+    timeoutSeconds: timeoutOption(values.timeout),
     concurrency: positiveInteger('--concurrency', values.concurrency, DEFAULT_CONCURRENCY),
     env: parseEnv(values.env ?? []),
     rebuild: values['no-rebuild'] !== true,

@@ -1,8 +1,9 @@
 import { basename, join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { SyntaxNode } from '../csharp/parser.js';
 import { parseTypeName, TypeNameError } from '../csharp/type-names.js';
 import { fail } from './errors.js';
+import { readText } from './text-file.js';
 import {
   argumentsOf,
   entryPoints,
@@ -237,7 +238,7 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
     for (const file of minimal.files) {
       const path = join(input.projectDir, file.path);
       if (!existsSync(path)) out.create(file.path, file.text);
-      else if (readFileSync(path, 'utf8') !== file.text) {
+      else if (readText(path, file.path) !== file.text) {
         fail(
           `The project already has ${file.path}, which is not the built-in client's. Move it (or the whole ${runtimeFolder}/ ` +
             `folder) so convert can add the client there, then run convert again.`,

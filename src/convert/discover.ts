@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fail } from './errors.js';
 import { readProjectFile } from './csproj.js';
+import { readText } from './text-file.js';
 
 /**
  * Finding the project to convert from a folder or a .csproj, and the files around it that describe the function:
@@ -21,19 +22,22 @@ function listProjects(dir: string, depth: number): string[] {
   }
   return entries.sort().flatMap((entry) => {
     const path = join(dir, entry);
-    if (entry.endsWith('.csproj')) return [path];
-    if (skippedDirs.has(entry) || entry.startsWith('.')) return [];
+    let stat;
     try {
-      return statSync(path).isDirectory() ? listProjects(path, depth - 1) : [];
+      stat = statSync(path);
     } catch {
       return [];
     }
+    // A folder named X.csproj is a folder: looked into like any other, never read as a project.
+    if (entry.endsWith('.csproj') && stat.isFile()) return [path];
+    if (skippedDirs.has(entry) || entry.startsWith('.')) return [];
+    return stat.isDirectory() ? listProjects(path, depth - 1) : [];
   });
 }
 
 /** A project that is a Lambda function and not a test project. */
 function looksLikeFunction(csproj: string): boolean {
-  const text = readFileSync(csproj, 'utf8');
+  const text = readText(csproj, relative(process.cwd(), csproj) || basename(csproj));
   if (/Microsoft\.NET\.Test\.Sdk|<IsTestProject>\s*true/i.test(text)) return false;
   return /Amazon\.Lambda\./.test(text) || existsSync(join(dirname(csproj), 'aws-lambda-tools-defaults.json'));
 }
@@ -43,7 +47,10 @@ export function findProject(target: string): string {
   const path = resolve(target);
   if (!existsSync(path))
     fail(`No such file or folder: ${target}. Pass the folder or .csproj of a Lambda project.`);
-  if (statSync(path).isFile()) {
+  const stat = statSync(path);
+  if (!stat.isFile() && !stat.isDirectory())
+    fail(`${target} is neither a file nor a folder. Pass the folder or .csproj of a Lambda project.`);
+  if (stat.isFile()) {
     if (!path.endsWith('.csproj'))
       fail(`${target} is not a .csproj file. Pass a project folder or its .csproj.`);
     return path;
@@ -52,6 +59,13 @@ export function findProject(target: string): string {
   if (here.length === 1) return here[0] as string;
   const all = here.length > 1 ? here : listProjects(path, 4);
   if (all.length === 0) {
+    const folders = csprojFolders(path);
+    if (folders.length > 0) {
+      fail(
+        `${folders.join(', ')} ${folders.length > 1 ? 'are folders' : 'is a folder'}, not a project file, and no .csproj file ` +
+          `was found ${path.endsWith('.csproj') ? 'in it' : `in ${target}`} or below. Pass the folder or .csproj file of a Lambda project.`,
+      );
+    }
     fail(
       `No .csproj found in ${target} or the folders below it. Pass the folder or .csproj of a Lambda project.`,
     );
@@ -65,6 +79,30 @@ export function findProject(target: string): string {
     `${target} holds ${functions.length > 0 ? 'several Lambda projects' : 'no project that references Amazon.Lambda.*'}:\n${listed}\n` +
       `Pass the .csproj to convert, e.g. aot-lambda convert ${relative(process.cwd(), (functions[0] ?? all[0]) as string)}.`,
   );
+}
+
+/** Folders named *.csproj at or below `path` (what a user may have taken for the project): named in the refusal. */
+function csprojFolders(path: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth < 0) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort()) {
+      if (skippedDirs.has(entry) || entry.startsWith('.')) continue;
+      const child = join(dir, entry);
+      if (!existsSync(child) || !statSync(child).isDirectory()) continue;
+      if (entry.endsWith('.csproj')) found.push(relative(process.cwd(), child) || entry);
+      walk(child, depth - 1);
+    }
+  };
+  if (path.endsWith('.csproj')) found.push(relative(process.cwd(), path) || basename(path));
+  walk(path, 4);
+  return found;
 }
 
 /** Folders from the project's up to the solution root (the first folder with a .sln or .git, at most 4 up). */
@@ -108,7 +146,7 @@ export function inheritedProperties(projectDir: string): {
 } {
   const path = findNearest(projectDir, 'Directory.Build.props');
   if (!path) return { path, get: () => undefined };
-  const props = readProjectFile(readFileSync(path, 'utf8'), path);
+  const props = readProjectFile(readText(path, path), path);
   return { path, get: (name) => props.property(name) };
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { memberValue, parseJsonDoc, setMember, stringValue, type JsonNode } from './json-doc.js';
 import { openTemplate, type MapHandle } from './template-doc.js';
 import { applyEdits, type TextEdit } from './splice.js';
+import { readText } from './text-file.js';
 
 /**
  * Where a function's deployment settings live (aws-lambda-tools-defaults.json, SAM template.yaml, CloudFormation
@@ -25,7 +25,7 @@ export interface ToolsDefaults {
 }
 
 export function readToolsDefaults(path: string, label: string): ToolsDefaults {
-  const source = readFileSync(path, 'utf8');
+  const source = readText(path, label);
   const root = parseJsonDoc(source, label);
   const text = (key: string): string | undefined => stringValue(memberValue(root, key));
   return {
@@ -118,7 +118,7 @@ export function readTemplate(
   projectDir: string,
   assemblyName: string,
 ): TemplateFile {
-  const source = readFileSync(path, 'utf8');
+  const source = readText(path, label);
   const root = openTemplate(source, label, formatOf(path, source));
   const resources = root.map('Resources');
   const globals = root.map('Globals')?.map('Function');

@@ -1,10 +1,13 @@
 import { settingByKey, type SettingKey } from '../settings.js';
-import { relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { applyChanges, type ApplyHooks } from './apply.js';
 import { commonFolder, unifiedDiff } from './diff.js';
 import { ConvertError } from './errors.js';
 import { dirtyFiles } from './git.js';
 import { planConversion, type ConvertOptions, type ConvertPlan } from './plan.js';
+import { pendingJournal, recoverInterrupted } from './recovery.js';
+import { checkWritable } from './writable.js';
 
 /**
  * convert as a library: plan, guard, then diff (dry run) or apply. The CLI and the Yeoman generator are thin
@@ -34,15 +37,54 @@ function summary(plan: ConvertPlan, verb: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The folder `target` names (itself, or the .csproj's), where an interrupted run may have left its journal. */
+function targetFolder(target: string): string | undefined {
+  const path = resolve(target);
+  if (!existsSync(path)) return undefined;
+  return statSync(path).isDirectory() ? path : dirname(path);
+}
+
+/**
+ * Settles what an interrupted run left in `dir` (recovery.ts) before anything there is read; a dry run writes
+ * nothing, so it asks for a real run instead.
+ */
+function settleInterrupted(dir: string | undefined, dryRun: boolean | undefined): string[] {
+  if (dir === undefined) return [];
+  const pending = pendingJournal(dir);
+  if (dryRun && pending !== undefined) {
+    throw new ConvertError(
+      `A conversion of this project was interrupted (${pending} records it). Run aot-lambda convert without --dry-run: it ` +
+        `finishes or rolls back that conversion first. Nothing was written.`,
+    );
+  }
+  if (dryRun) return [];
+  const recovered = recoverInterrupted(dir);
+  return recovered ? [`${recovered.message}\n`] : [];
+}
+
 export async function convert(target: string, options: RunOptions = {}): Promise<ConvertOutcome> {
-  const plan = await planConversion(target, options);
+  const first = targetFolder(target);
+  const recovered = settleInterrupted(first, options.dryRun);
+  let plan = await planConversion(target, options);
+  if (plan.projectDir !== first) {
+    const more = settleInterrupted(plan.projectDir, options.dryRun);
+    if (more.length > 0) {
+      recovered.push(...more);
+      plan = await planConversion(target, options);
+    }
+  }
+  const prefix = recovered.join('');
   if (plan.changes.length === 0) {
     return {
       status: 'unchanged',
       plan,
-      report: `${relative(process.cwd(), plan.projectPath) || plan.projectPath} is already converted to NativeAOT (${plan.runtime}, ${plan.architecture}): nothing to change.\n`,
+      report: `${prefix}${relative(process.cwd(), plan.projectPath) || plan.projectPath} is already converted to NativeAOT (${plan.runtime}, ${plan.architecture}): nothing to change.\n`,
     };
   }
+  checkWritable(
+    plan.changes.map((c) => c.path),
+    [plan.projectDir],
+  );
   if (options.dryRun) {
     return {
       status: 'dry-run',
@@ -60,8 +102,8 @@ export async function convert(target: string, options: RunOptions = {}): Promise
       );
     }
   }
-  applyChanges(plan.changes, options.hooks);
-  return { status: 'converted', plan, report: summary(plan, 'Converted') };
+  await applyChanges(plan.changes, plan.projectDir, options.hooks);
+  return { status: 'converted', plan, report: `${prefix}${summary(plan, 'Converted')}` };
 }
 
 /** `new`'s settings that also apply to an existing project; the settings table gives flags and descriptions. */
@@ -91,3 +133,4 @@ export type { ConvertOptions, ConvertPlan, FileChange } from './plan.js';
 export { planConversion } from './plan.js';
 export { unifiedDiff } from './diff.js';
 export { applyChanges } from './apply.js';
+export { recoverInterrupted } from './recovery.js';

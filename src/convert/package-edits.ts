@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { nugetVersions } from '../catalog/packages.js';
 import type { PackageRef } from '../catalog/packages.js';
 import { addItems, readProjectFile, type ProjectFile } from './csproj.js';
 import { findNearest } from './discover.js';
 import { deleteLines, replaceRange, type TextEdit } from './splice.js';
 import { wholeLines, type XmlElement } from './xml-doc.js';
+import { readText } from './text-file.js';
 
 /**
  * PackageReference changes of a conversion: the client's packages added, the serializer raised to a version with
@@ -25,7 +25,7 @@ export function centralPackages(
 ): CentralPackages | undefined {
   const path = findNearest(projectDir, 'Directory.Packages.props');
   if (!path) return undefined;
-  const file = readProjectFile(readFileSync(path, 'utf8'), path);
+  const file = readProjectFile(readText(path, path), path);
   const enabled =
     project.property('ManagePackageVersionsCentrally') ??
     inherited.get('ManagePackageVersionsCentrally') ??

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { defaultClient } from '../catalog/clients.js';
 import { runtimes } from '../catalog/runtimes.js';
@@ -26,6 +26,7 @@ import { isHandlerRef, parseHandlerRef } from './handler.js';
 import { checkProjectShape } from './project-checks.js';
 import { renderRdXml } from './rd-xml.js';
 import { applyEdits, lineBreakOf } from './splice.js';
+import { readText } from './text-file.js';
 
 /**
  * Computes a whole conversion without writing anything: every file's text before and after. Applying it, showing
@@ -102,7 +103,7 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   const projectPath = findProject(target);
   const projectDir = dirname(projectPath);
   const label = (p: string): string => relative(process.cwd(), p) || basename(p);
-  const projectText = readFileSync(projectPath, 'utf8');
+  const projectText = readText(projectPath, label(projectPath));
   const project = readProjectFile(projectText, label(projectPath));
   const inherited = inheritedProperties(projectDir);
   const framework = checkProjectShape(project, inherited);
@@ -134,7 +135,7 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   const sourcePaths = projectSources(projectDir);
   const files = await Promise.all(
     sourcePaths.map((p) =>
-      loadSource(parse, relative(projectDir, p).split('\\').join('/'), readFileSync(p, 'utf8')),
+      loadSource(parse, relative(projectDir, p).split('\\').join('/'), readText(p, label(p))),
     ),
   );
   // A project that runs the built-in client already (converted before, or generated with it) keeps it.
@@ -250,7 +251,7 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   for (const [path, texts] of csharpFiles) change(join(projectDir, path), texts.before, texts.after);
   if (spec.reflectionTypes.length > 0) {
     const rdPath = join(projectDir, 'rd.xml');
-    const before = existsSync(rdPath) ? readFileSync(rdPath, 'utf8') : undefined;
+    const before = existsSync(rdPath) ? readText(rdPath, label(rdPath)) : undefined;
     change(rdPath, before, renderRdXml(spec.reflectionTypes, lineBreakOf(projectText)));
   }
 
@@ -300,7 +301,6 @@ function projectEdits(
   central: CentralPackages | undefined,
   unusedPackages: readonly string[],
 ): { project: string; central: string | undefined } {
-  const refs = project.packageReferences();
   const readyToRunInherited = (inherited.get('PublishReadyToRun') ?? '').toLowerCase() === 'true';
   const goals: PropertyGoal[] = [
     { name: 'OutputType', value: 'Exe' },
@@ -309,10 +309,9 @@ function projectEdits(
     { name: 'StripSymbols', value: 'true' },
     // No ICU on Amazon Linux 2023's Lambda images.
     { name: 'InvariantGlobalization', value: 'true' },
-    // The AWS SDK is not trim-safe: keep its assemblies whole, as AWS's own NativeAOT template does.
-    ...(refs.some((r) => r.id.startsWith('AWSSDK.')) && !project.property('TrimMode')
-      ? [{ name: 'TrimMode', value: 'partial' }]
-      : []),
+    // No TrimMode goal: NativeAOT's default full trimming publishes Amazon.Lambda.* (and the AWS SDK's trim-annotated
+    // assemblies) warning-free, where TrimMode=partial makes Serialization.SystemTextJson warn IL3053. A TrimMode
+    // the user set is theirs and stays.
     // A RID already pinned must match the architecture; none pinned stays none (the publish passes -r).
     ...(project.property('RuntimeIdentifier')
       ? [{ name: 'RuntimeIdentifier', value: spec.architecture.rid }]

@@ -46,12 +46,18 @@ export function decodeXmlText(text: string): string {
 
 /** Parses `source`; a malformed file is a ConvertError naming the file, the line and what is wrong. */
 export function parseXml(source: string, fileLabel: string): XmlDocument {
+  if (source.replace(/^\uFEFF/, '').trim() === '') {
+    fail(
+      `${fileLabel} is empty. An MSBuild file is an XML document such as <Project Sdk="Microsoft.NET.Sdk">...</Project>: ` +
+        `restore it from version control, then run convert again.`,
+    );
+  }
   const verdict = XMLValidator.validate(source, { allowBooleanAttributes: false });
   if (verdict !== true) {
     const { line, col, msg } = verdict.err;
-    fail(
-      `${fileLabel} is not well-formed XML (line ${line}, column ${col}: ${msg}). Fix the file, then run convert again.`,
-    );
+    // The validator leaves the column out for some errors: no "column undefined".
+    const where = typeof col === 'number' ? `line ${line}, column ${col}` : `line ${line}`;
+    fail(`${fileLabel} is not well-formed XML (${where}: ${msg}). Fix the file, then run convert again.`);
   }
   const stack: {
     name: string;

@@ -171,7 +171,7 @@ export function checkLibraries(elf: ElfInfo, shipped: ReadonlySet<string>): Chec
  * ICU: a DT_NEEDED on libicu stops the loader; a NativeAOT build without InvariantGlobalization carries the
  * ICU loader shim (the string `libicuuc`) and fails at the first culture-aware call on an image without ICU.
  */
-export function checkIcu(elf: ElfInfo, bytes: Uint8Array, shipped: ReadonlySet<string>): CheckResult {
+export function checkIcu(elf: ElfInfo, loadsIcu: boolean, shipped: ReadonlySet<string>): CheckResult {
   const fixInvariant =
     'set <InvariantGlobalization>true</InvariantGlobalization> in the csproj (or ship ICU in the zip and set DOTNET_SYSTEM_GLOBALIZATION_APPLOCALICU)';
   const linked = elf.needed.filter((n) => /^libicu/.test(n));
@@ -184,7 +184,7 @@ export function checkIcu(elf: ElfInfo, bytes: Uint8Array, shipped: ReadonlySet<s
       fixInvariant,
     );
   }
-  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('libicuuc')) {
+  if (loadsIcu) {
     return warn(
       'icu',
       'loads ICU (libicuuc) at run time: InvariantGlobalization is off, and the Amazon Linux 2023 Lambda images have no ICU',

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, readdirSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, type Stats } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { architectures, defaultArchitecture, type Architecture } from '../catalog/architectures.js';
 import { defaultRuntime, runtimes, type LambdaRuntime } from '../catalog/runtimes.js';
@@ -19,15 +19,23 @@ import {
   MAX_UNZIPPED_BYTES,
   type CheckResult,
 } from './checks.js';
-import { ElfError, glibcNeeds, isElf, machineName, parseElf, type ElfInfo } from './elf.js';
+import { NeedleScanner } from './byte-scan.js';
+import { ElfError, glibcNeeds, isElf, machineName, type ElfInfo } from './elf.js';
+import { fileRangeReader, loadElf, RangeCollector, type RangeReader } from './elf-loader.js';
+import { settingsFrom, type ProjectSettings } from './project-settings.js';
 import { NoTargetError, resolveTarget } from './publish-folder.js';
-import { findZipEntry, isZip, listZip, readZipEntry, type ZipEntryInfo } from './zip-archive.js';
+import { isZip, ZipArchive, ZipEntryError, type ZipEntryInfo } from './zip-archive.js';
 
 export interface DoctorOptions {
-  /** Lambda architecture the function is deployed with; default x86_64 (Lambda's), which then only warns. */
+  /**
+   * Lambda architecture the function is deployed with; default the enclosing project's (see settingsFrom),
+   * else x86_64 (Lambda's), which then only warns.
+   */
   architecture?: string;
-  /** Default provided.al2023. */
+  /** Default the enclosing project's, else provided.al2023. */
   runtime?: string;
+  /** false: ignore the enclosing project's settings. */
+  project?: boolean;
 }
 
 export interface ElfSummary {
@@ -46,6 +54,8 @@ export interface DoctorReport {
   kind: 'executable' | 'zip';
   architecture: string;
   runtime: string;
+  /** The project file the architecture or runtime came from, when not from the options or the defaults. */
+  settingsSource?: string;
   /** The executable checked: the file itself, or its path inside the zip. */
   executable?: string;
   elf?: ElfSummary;
@@ -61,15 +71,26 @@ export class DoctorInputError extends Error {
 
 /** Will this executable or zip start on Lambda? Every check gives PASS, WARN or FAIL with a reason and a fix. */
 export async function runDoctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
-  const architecture = findArchitecture(options.architecture);
-  const runtime = findRuntime(options.runtime);
+  const project = options.project === false ? undefined : settingsFrom(target);
+  const fromProject = (key: 'architecture' | 'runtime') =>
+    options[key] === undefined && project?.[key] !== undefined;
+  const architecture = inProject(project, fromProject('architecture'), () =>
+    findArchitecture(options.architecture ?? project?.architecture),
+  );
+  const runtime = inProject(project, fromProject('runtime'), () =>
+    findRuntime(options.runtime ?? project?.runtime),
+  );
   const { path, stat } = inputOrThrow(() => resolveTarget(target));
-  const zip = isZip(readHead(path));
-  const base = { target, architecture: architecture.id, runtime: runtime.id };
+  refuseNonFile(target, path, stat);
+  const zip = isZip(readHead(target, path));
+  const settingsSource =
+    project && (fromProject('architecture') || fromProject('runtime')) ? project.source : undefined;
+  const base = { target, architecture: architecture.id, runtime: runtime.id, settingsSource };
   const checks: CheckResult[] = [checkRuntime(runtime)];
   const context: CheckContext = {
     architecture,
-    architectureGiven: options.architecture !== undefined,
+    // The project's architecture is the function's: a mismatch fails as one given with --architecture does.
+    architectureGiven: options.architecture !== undefined || fromProject('architecture'),
     runtime,
   };
   const found = zip
@@ -96,6 +117,21 @@ interface Found {
   elf?: ElfInfo;
 }
 
+/** What doctor needs of the executable, however it is stored: its first bytes, its ELF tables, ICU use. */
+interface Content {
+  head: Uint8Array;
+  elf: () => Promise<ElfInfo>;
+  loadsIcu: () => Promise<boolean>;
+}
+
+const MB = 1024 * 1024;
+/** Bytes read to tell ELF from script from PE, and to show a script's #! line. */
+const HEAD_BYTES = 4096;
+/** Entries inflated to verify their sizes (about 2 ms each); the rest are counted as declared, and said so. */
+const MAX_VERIFIED_ENTRIES = 1000;
+/** The ICU loader shim's telltale, looked for in the whole executable. */
+const ICU_MARK = 'libicuuc';
+
 async function fileChecks(
   path: string,
   stat: Stats,
@@ -105,10 +141,32 @@ async function fileChecks(
   checks.push(checkName(basename(path), context.runtime));
   checks.push(checkPermissions(stat.mode, 'file'));
   checks.push(checkUnzippedSize(stat.size, 'file'));
-  if (stat.size > MAX_UNZIPPED_BYTES * 2) return { executable: path }; // not worth reading into memory
-  const bytes = readFileSync(path);
-  const elf = contentChecks(bytes, context, shippedNextTo(path), checks);
+  const read = fileRangeReader(path);
+  const [head] = await read([{ offset: 0, length: Math.min(stat.size, HEAD_BYTES) }]);
+  const content: Content = {
+    head: head?.bytes ?? new Uint8Array(),
+    elf: () => loadElf(stat.size, read),
+    loadsIcu: async () => scanFile(path, new NeedleScanner(ICU_MARK)),
+  };
+  const elf = await contentChecks(content, context, shippedNextTo(path), checks);
   return { executable: path, elf };
+}
+
+/** Streams a file (up to Lambda's unzipped limit: a bigger one fails the size check) through a scanner. */
+function scanFile(path: string, scanner: NeedleScanner): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(MB);
+    for (let position = 0; position < MAX_UNZIPPED_BYTES && !scanner.found;) {
+      const got = readSync(fd, chunk, 0, chunk.length, position);
+      if (got === 0) break;
+      scanner.take(chunk.subarray(0, got));
+      position += got;
+    }
+    return scanner.found;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function zipChecks(
@@ -118,9 +176,9 @@ async function zipChecks(
   checks: CheckResult[],
 ): Promise<Found> {
   checks.push(checkZipSize(stat.size));
-  let entries: ZipEntryInfo[];
+  let archive: ZipArchive;
   try {
-    entries = await listZip(path);
+    archive = await ZipArchive.open(path);
   } catch (error) {
     checks.push({
       id: 'zip-layout',
@@ -130,23 +188,265 @@ async function zipChecks(
     });
     return {};
   }
-  const files = entries.filter((e) => !e.isDirectory);
-  const total = files.reduce((sum, e) => sum + e.uncompressedSize, 0);
-  checks.push(checkUnzippedSize(total, 'unzipped'));
+  try {
+    return await checkArchive(archive, context, checks);
+  } finally {
+    archive.close();
+  }
+}
 
-  const entry = await findExecutableEntry(path, files, context.runtime, checks);
-  if (!entry) return {};
-  checks.push(checkName(posix.basename(entry.name), context.runtime));
-  checks.push(checkPermissions(entry.unixMode, 'zip'));
-  const bytes = await readZipEntry(path, entry.name);
+async function checkArchive(
+  archive: ZipArchive,
+  context: CheckContext,
+  checks: CheckResult[],
+): Promise<Found> {
+  const integrity = (reason: string, fix: string) =>
+    checks.push({ id: 'zip-integrity', verdict: 'FAIL', reason, fix });
+  // unzip and Lambda write the entries in order, so a later entry of the same name replaces an earlier one.
+  const winners = new Map<string, ZipEntryInfo>();
+  for (const entry of archive.entries) winners.set(entry.name, entry);
+  const copies = new Map<string, number>();
+  for (const entry of archive.entries) copies.set(entry.name, (copies.get(entry.name) ?? 0) + 1);
+  const duplicates = [...copies].filter(([, count]) => count > 1).map(([name]) => name);
+  if (duplicates.length > 0) {
+    checks.push({
+      id: 'zip-duplicates',
+      verdict: 'WARN',
+      reason: `${list(duplicates)} ${duplicates.length === 1 ? 'appears' : 'appear'} more than once; unzip and Lambda keep the last copy, which is the one checked here`,
+      fix: 'rebuild the zip from a clean folder (zip -r adds to an existing zip: delete it first)',
+    });
+  }
+  const files = [...winners.values()].filter((e) => !e.isDirectory);
+  const encrypted = files.filter((e) => e.encrypted);
+  if (encrypted.length > 0) {
+    integrity(
+      `${list(encrypted.map((e) => e.name))} ${encrypted.length === 1 ? 'is' : 'are'} encrypted (password-protected): Lambda cannot unpack them`,
+      "zip without a password (no zip -e / -P), e.g. with the project's scripts/package.sh",
+    );
+  }
+  const readable = files.filter((e) => !e.encrypted);
+  const shared = sharingData(archive.entries);
+  if (shared.length > 0) {
+    integrity(
+      `${list(shared)} share their data with another entry (one local record, several names): the shape of an overlapping zip bomb, which no zip tool writes`,
+      "rebuild the zip with a normal zip tool (the project's scripts/package.sh)",
+    );
+  }
+
+  const layout: CheckResult[] = [];
+  const chosen = await findExecutableEntry(archive, files, context.runtime, layout);
+  const judged = chosen && !chosen.encrypted ? await followLink(archive, chosen, winners, layout) : undefined;
+
+  const sizes = await measure(archive, readable, judged);
+  for (const problem of sizes.problems) {
+    integrity(
+      problem,
+      "the zip is truncated or corrupt: rebuild it (the project's scripts/package.sh) and upload that file",
+    );
+  }
+  if (sizes.overLimit) {
+    const declared = files.reduce((sum, e) => sum + e.uncompressedSize, 0);
+    checks.push(
+      declared > MAX_UNZIPPED_BYTES
+        ? checkUnzippedSize(declared, 'unzipped')
+        : {
+            ...checkUnzippedSize(MAX_UNZIPPED_BYTES + 1, 'unzipped'),
+            reason: `unzipped more than ${MAX_UNZIPPED_BYTES / MB} MB (counting stopped there), though the zip declares ${(declared / MB).toFixed(1)} MB: above Lambda's 250 MB unzipped limit`,
+          },
+    );
+  } else {
+    checks.push(checkUnzippedSize(sizes.total, 'unzipped'));
+  }
+  if (sizes.problems.length === 0 && encrypted.length === 0 && shared.length === 0 && !sizes.overLimit) {
+    checks.push(
+      sizes.unverified > 0
+        ? {
+            id: 'zip-integrity',
+            verdict: 'WARN',
+            reason: `the first ${MAX_VERIFIED_ENTRIES} entries hold the bytes they declare; the other ${sizes.unverified} were counted by what they declare, not inflated`,
+            fix: `check the rest with unzip -t; a function package rarely needs ${MAX_VERIFIED_ENTRIES + sizes.unverified} files (trim it, or use a layer)`,
+          }
+        : { id: 'zip-integrity', verdict: 'PASS', reason: 'every entry holds the bytes it declares' },
+    );
+  }
+  checks.push(...layout);
+  if (!chosen) return {};
+  checks.push(checkName(posix.basename(chosen.name), context.runtime));
+  // An encrypted executable cannot be read (zip-integrity says so); a dangling link has nothing to read.
+  if (!judged) return { executable: chosen.name };
+  checks.push(checkPermissions(judged.unixMode, 'zip'));
+  const executable = sizes.executable as MeasuredEntry;
+  const read = zipRangeReader(archive, judged);
+  const content: Content = {
+    head: executable.head,
+    elf: () => loadElf(executable.bytes, read, MAX_UNZIPPED_BYTES),
+    loadsIcu: async () => executable.loadsIcu,
+  };
   const shipped = new Set(files.map((e) => posix.basename(e.name)));
-  const elf = contentChecks(bytes, context, shipped, checks);
-  return { executable: entry.name, elf };
+  const elf = await contentChecks(content, context, shipped, checks);
+  return { executable: chosen.name, elf };
+}
+
+/** Entries whose local header another entry already uses, named in order. */
+function sharingData(entries: readonly ZipEntryInfo[]): string[] {
+  const owner = new Map<number, string>();
+  const shared: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory && entry.compressedSize === 0) continue;
+    if (owner.has(entry.localHeaderOffset)) shared.push(entry.name);
+    else owner.set(entry.localHeaderOffset, entry.name);
+  }
+  return shared;
+}
+
+function list(names: string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+}
+
+interface MeasuredEntry {
+  /** Bytes the entry holds: counted, or when counting stopped at Lambda's limit, what it declares (if more). */
+  bytes: number;
+  head: Uint8Array;
+  loadsIcu: boolean;
+}
+
+/**
+ * Streams the entries as Lambda would unpack them and counts what they really hold, stopping once Lambda's
+ * unzipped limit is passed: the executable first (keeping its head and looking for ICU on the way), then the
+ * rest. Declared sizes are only claims: a bomb declares little, a broken zip more than it has.
+ */
+async function measure(
+  archive: ZipArchive,
+  files: ZipEntryInfo[],
+  executable: ZipEntryInfo | undefined,
+): Promise<{
+  total: number;
+  overLimit: boolean;
+  problems: string[];
+  unverified: number;
+  executable?: MeasuredEntry;
+}> {
+  let total = 0;
+  let overLimit = false;
+  let unverified = 0;
+  const problems: string[] = [];
+  let measured: MeasuredEntry | undefined;
+  const order = executable ? [executable, ...files.filter((e) => e !== executable)] : files;
+  for (const [index, entry] of order.entries()) {
+    const watch = entry === executable;
+    if (index >= MAX_VERIFIED_ENTRIES) {
+      // Past this many, opening each entry costs more time than a check may take: count what they declare.
+      unverified++;
+      total += entry.uncompressedSize;
+      overLimit = total > MAX_UNZIPPED_BYTES;
+      if (overLimit) break;
+      continue;
+    }
+    // Nothing stored and nothing declared: no data to inflate (an empty file, or a link's empty target).
+    if (!watch && entry.compressedSize === 0 && entry.uncompressedSize === 0) continue;
+    const budget = MAX_UNZIPPED_BYTES - total;
+    const head = new RangeCollector(watch ? [{ offset: 0, length: HEAD_BYTES }] : []);
+    const icu = new NeedleScanner(ICU_MARK);
+    let bytes = 0;
+    try {
+      const result = await archive.stream(entry, (chunk, position) => {
+        if (watch) {
+          head.take(chunk, position);
+          icu.take(chunk);
+        }
+        return position + chunk.length <= budget;
+      });
+      bytes = result.bytes;
+      overLimit = result.stopped;
+    } catch (error) {
+      if (!(error instanceof ZipEntryError)) throw error;
+      bytes = error.bytesRead;
+      problems.push(entryProblem(entry, error));
+    }
+    if (watch)
+      measured = {
+        bytes: overLimit ? Math.max(bytes, entry.uncompressedSize) : bytes,
+        head: head.result(bytes)[0]?.bytes ?? new Uint8Array(),
+        loadsIcu: icu.found,
+      };
+    total += bytes;
+    if (overLimit) break;
+  }
+  return { total, overLimit, problems, unverified, executable: measured };
+}
+
+function entryProblem(entry: ZipEntryInfo, error: ZipEntryError): string {
+  const size = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${n} bytes`);
+  if (/not enough bytes in the stream/.test(error.message)) {
+    return `${entry.name} declares ${size(entry.uncompressedSize)} but its data holds only ${size(error.bytesRead)}`;
+  }
+  if (/too many bytes in the stream/.test(error.message)) {
+    return `${entry.name} declares ${size(entry.uncompressedSize)} but its data inflates to more`;
+  }
+  return error.message;
+}
+
+function zipRangeReader(archive: ZipArchive, entry: ZipEntryInfo): RangeReader {
+  return async (ranges) => {
+    const collector = new RangeCollector(ranges);
+    let bytes: number;
+    try {
+      bytes = (await archive.stream(entry, (chunk, position) => collector.take(chunk, position))).bytes;
+    } catch (error) {
+      if (!(error instanceof ZipEntryError)) throw error;
+      bytes = error.bytesRead; // already reported as zip-integrity; judge what is there
+    }
+    return collector.result(bytes);
+  };
+}
+
+/** A link lands in /var/task as a link: say so, and judge the file it points at when the zip holds it. */
+async function followLink(
+  archive: ZipArchive,
+  entry: ZipEntryInfo,
+  entries: ReadonlyMap<string, ZipEntryInfo>,
+  checks: CheckResult[],
+): Promise<ZipEntryInfo | undefined> {
+  let current = entry;
+  const chain: string[] = [];
+  for (let hops = 0; current.isSymlink; hops++) {
+    const target = (await archive.head(current, 4096).catch(() => Buffer.alloc(0))).toString('utf8');
+    chain.push(target);
+    const inZip = linkTarget(current.name, target);
+    const next = inZip === undefined ? undefined : entries.get(inZip);
+    if (!next || next.isDirectory || hops >= 8) {
+      checks.push({
+        id: 'symlink',
+        verdict: 'FAIL',
+        reason: `${entry.name} is a symbolic link to ${JSON.stringify(target)}, which ${hops >= 8 ? 'links on too deep' : 'the zip does not hold'}: on Lambda it points at nothing there is to run`,
+        fix: 'zip the executable itself, not a link to it (zip without --symlinks / -y)',
+      });
+      return undefined;
+    }
+    current = next;
+  }
+  if (chain.length > 0) {
+    checks.push({
+      id: 'symlink',
+      verdict: 'WARN',
+      reason: `${entry.name} is a symbolic link to ${current.name}; the checks below judge ${current.name}`,
+      fix: 'zip the executable itself under its own name (zip without --symlinks / -y): fewer ways to break',
+    });
+  }
+  return current;
+}
+
+/** The zip path a link at `from` reaches, or undefined when it leaves the zip (absolute, or ../ past the root). */
+function linkTarget(from: string, target: string): string | undefined {
+  const inTask = target.startsWith('/var/task/') ? target.slice('/var/task/'.length) : target;
+  if (inTask.startsWith('/') || inTask === '') return undefined;
+  const joined = posix.normalize(posix.join(posix.dirname(from), inTask));
+  return joined.startsWith('../') || joined === '..' ? undefined : joined;
 }
 
 /** Picks the entry Lambda would run and judges where it sits in the zip. */
 async function findExecutableEntry(
-  path: string,
+  archive: ZipArchive,
   files: ZipEntryInfo[],
   runtime: LambdaRuntime,
   checks: CheckResult[],
@@ -173,13 +473,13 @@ async function findExecutableEntry(
       return nested;
     }
   }
-  const rootElf = await firstElf(path, files.filter(atRoot));
+  const rootElf = await firstElf(archive, files.filter(atRoot));
   if (rootElf) {
     layout('PASS', `executable ${rootElf.name} at the zip root`);
     return rootElf;
   }
   const nestedElf = await firstElf(
-    path,
+    archive,
     files.filter((e) => !atRoot(e)),
   );
   if (nestedElf) {
@@ -194,23 +494,30 @@ async function findExecutableEntry(
   return undefined;
 }
 
-/** The first entry that is an ELF file, among likely names (exec bit, no extension), in one walk of the zip. */
-async function firstElf(path: string, candidates: ZipEntryInfo[]): Promise<ZipEntryInfo | undefined> {
+/** The first entry that is an ELF file, among likely names (exec bit, no extension): 4 bytes of each at most. */
+async function firstElf(archive: ZipArchive, candidates: ZipEntryInfo[]): Promise<ZipEntryInfo | undefined> {
   const likely = candidates.filter(
-    (e) => ((e.unixMode ?? 0) & 0o111) !== 0 || !/\.(dll|json|pdb|dbg|xml|txt|md|so(\.\d+)*)$/i.test(e.name),
+    (e) =>
+      !e.isSymlink &&
+      !e.encrypted &&
+      (((e.unixMode ?? 0) & 0o111) !== 0 || !/\.(dll|json|pdb|dbg|xml|txt|md|so(\.\d+)*)$/i.test(e.name)),
   );
-  const read = likely.slice(0, 50).filter((e) => e.uncompressedSize >= 4);
-  const name = await findZipEntry(path, new Set(read.map((e) => e.name)), 4, isElf);
-  return read.find((e) => e.name === name);
+  for (const entry of likely.slice(0, 50)) {
+    if (entry.uncompressedSize < 4) continue;
+    const head = await archive.head(entry, 4).catch(() => Buffer.alloc(0));
+    if (isElf(head)) return entry;
+  }
+  return undefined;
 }
 
 /** What the bytes are, and if an ELF, everything about it that decides whether it starts. */
-function contentChecks(
-  bytes: Uint8Array,
+async function contentChecks(
+  content: Content,
   context: CheckContext,
   shipped: ReadonlySet<string>,
   checks: CheckResult[],
-): ElfInfo | undefined {
+): Promise<ElfInfo | undefined> {
+  const bytes = content.head;
   if (bytes[0] === 0x23 && bytes[1] === 0x21) {
     const line = Buffer.from(bytes.subarray(0, 200)).toString('utf8').split('\n')[0] ?? '';
     checks.push({
@@ -235,7 +542,7 @@ function contentChecks(
   }
   let elf: ElfInfo;
   try {
-    elf = parseElf(bytes);
+    elf = await content.elf();
   } catch (error) {
     if (!(error instanceof ElfError)) throw error;
     checks.push({ id: 'format', verdict: 'FAIL', reason: error.message, fix: 'rebuild the executable' });
@@ -249,7 +556,7 @@ function contentChecks(
     checkLoader(elf),
     checkGlibc(elf),
     checkLibraries(elf, shipped),
-    checkIcu(elf, bytes, shipped),
+    checkIcu(elf, await content.loadsIcu(), shipped),
   );
   return elf;
 }
@@ -295,6 +602,18 @@ function checkedChoice(key: SettingKey, value: string): string {
   return value;
 }
 
+/** A bad value stored in the project is the project's problem: name the file it is in. */
+function inProject<T>(project: ProjectSettings | undefined, fromProject: boolean, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DoctorInputError && fromProject && project) {
+      throw new DoctorInputError(`${project.source}: ${error.message} (or pass the value to doctor)`);
+    }
+    throw error;
+  }
+}
+
 /** Runs `read`, turning the ways the target or an option can be unusable into a DoctorInputError. */
 function inputOrThrow<T>(read: () => T): T {
   try {
@@ -307,10 +626,29 @@ function inputOrThrow<T>(read: () => T): T {
   }
 }
 
-function readHead(path: string): Buffer {
+/** Only regular files are read: a device (/dev/zero) never ends and a pipe blocks the open itself. */
+function refuseNonFile(target: string, path: string, stat: Stats): void {
+  if (stat.isFile()) return;
+  const what = stat.isDirectory()
+    ? 'a folder'
+    : stat.isFIFO()
+      ? 'a named pipe'
+      : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? 'a device'
+        : stat.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
+  throw new DoctorInputError(
+    `${path === target ? target : `${path} (in ${target})`} is ${what}, not a file: give doctor the bootstrap executable, the function's zip or its publish folder`,
+  );
+}
+
+/** The first 4 bytes; opened without blocking and checked again, in case the file was swapped since stat. */
+function readHead(target: string, path: string): Buffer {
   const head = Buffer.alloc(4);
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    refuseNonFile(target, path, fstatSync(fd));
     readSync(fd, head, 0, 4, 0);
   } finally {
     closeSync(fd);

@@ -70,41 +70,107 @@ interface Segment {
   filesz: number;
 }
 
+/** A byte range of the file: what the parser needs next and a loader fetches. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** The parser needs bytes that are not loaded yet; `wanted` also lists the tables it will want next. */
+export class MissingBytes extends Error {
+  override name = 'MissingBytes';
+  constructor(readonly wanted: ByteRange[]) {
+    super(`bytes ${wanted[0]?.offset ?? 0}+${wanted[0]?.length ?? 0} not loaded`);
+  }
+}
+
+/**
+ * Some ranges of a file of known size (a whole file is one range). Reading outside the file is an ElfError;
+ * reading inside it but outside the loaded ranges is MissingBytes, so a caller can load them and parse again.
+ */
+export class SparseBytes {
+  private readonly chunks: Array<{ offset: number; bytes: Uint8Array }> = [];
+  /** Tables the parser will want, asked for together with the next missing range (fewer passes). */
+  readonly hints: ByteRange[] = [];
+
+  constructor(readonly size: number) {}
+
+  static whole(bytes: Uint8Array): SparseBytes {
+    const sparse = new SparseBytes(bytes.length);
+    sparse.add(0, bytes);
+    return sparse;
+  }
+
+  add(offset: number, bytes: Uint8Array): void {
+    this.chunks.push({ offset, bytes });
+  }
+
+  get loadedBytes(): number {
+    return this.chunks.reduce((sum, c) => sum + c.bytes.length, 0);
+  }
+
+  has(range: ByteRange): boolean {
+    return this.chunkFor(range.offset, range.length) !== undefined;
+  }
+
+  /** The loaded chunk holding all of offset..offset+length, and where the range starts in it. */
+  chunkFor(offset: number, length: number): { bytes: Uint8Array; start: number } | undefined {
+    for (const chunk of this.chunks) {
+      const start = offset - chunk.offset;
+      if (start >= 0 && start + length <= chunk.bytes.length) return { bytes: chunk.bytes, start };
+    }
+    return undefined;
+  }
+
+  hint(offset: number, length: number): void {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length <= 0) return;
+    const end = Math.min(offset + length, this.size);
+    if (end > offset && !this.has({ offset, length: end - offset })) {
+      this.hints.push({ offset, length: end - offset });
+    }
+  }
+}
+
+/** Longest string read from a string table: library, version and symbol names are far shorter. */
+const MAX_STRING = 4096;
+
 /** Bounds-checked reads in the file's byte order and word size. */
 class Reader {
-  private readonly view: DataView;
   readonly little: boolean;
 
   constructor(
-    readonly bytes: Uint8Array,
+    readonly bytes: SparseBytes,
     readonly bits: 32 | 64,
     little: boolean,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.little = little;
   }
 
-  private check(offset: number, size: number): void {
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > this.bytes.length) {
+  get size(): number {
+    return this.bytes.size;
+  }
+
+  private view(offset: number, size: number): DataView {
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > this.bytes.size) {
       throw new ElfError(
-        `truncated or corrupt ELF: read of ${size} bytes at ${offset} past the end (${this.bytes.length})`,
+        `truncated or corrupt ELF: read of ${size} bytes at ${offset} past the end (${this.bytes.size})`,
       );
     }
+    const chunk = this.bytes.chunkFor(offset, size);
+    if (!chunk) throw new MissingBytes([{ offset, length: size }, ...this.bytes.hints]);
+    return new DataView(chunk.bytes.buffer, chunk.bytes.byteOffset + chunk.start, size);
   }
 
   u16(offset: number): number {
-    this.check(offset, 2);
-    return this.view.getUint16(offset, this.little);
+    return this.view(offset, 2).getUint16(0, this.little);
   }
 
   u32(offset: number): number {
-    this.check(offset, 4);
-    return this.view.getUint32(offset, this.little);
+    return this.view(offset, 4).getUint32(0, this.little);
   }
 
   u64(offset: number): number {
-    this.check(offset, 8);
-    const value = this.view.getBigUint64(offset, this.little);
+    const value = this.view(offset, 8).getBigUint64(0, this.little);
     // Offsets and sizes beyond 2^53 cannot be in a file we hold in memory; tags (d_tag) stay exact below 2^53 too.
     return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
   }
@@ -115,18 +181,39 @@ class Reader {
   }
 
   cstring(offset: number): string {
-    this.check(offset, 1);
-    const end = this.bytes.indexOf(0, offset);
-    if (end < 0) throw new ElfError(`unterminated string at ${offset}`);
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + offset, end - offset).toString('utf8');
+    this.view(offset, 1);
+    const length = Math.min(MAX_STRING, this.bytes.size - offset);
+    const chunk =
+      this.bytes.chunkFor(offset, length) ??
+      // The string may end before a loaded chunk does: search what is loaded from `offset` on.
+      this.bytes.chunkFor(offset, 1);
+    const bytes = chunk?.bytes as Uint8Array;
+    const start = chunk?.start as number;
+    const end = bytes.indexOf(0, start);
+    if (end >= 0 && end - start <= MAX_STRING) {
+      return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+    }
+    if (bytes.length - start >= length) throw new ElfError(`unterminated string at ${offset}`);
+    throw new MissingBytes([{ offset, length }, ...this.bytes.hints]);
   }
 }
 
+/** Parses a whole file held in memory. */
 export function parseElf(bytes: Uint8Array): ElfInfo {
-  if (!isElf(bytes)) throw new ElfError('not an ELF file (no \\x7fELF magic)');
-  if (bytes.length < 52) throw new ElfError('truncated ELF header');
-  const elfClass = bytes[4];
-  const data = bytes[5];
+  return parseSparseElf(SparseBytes.whole(bytes));
+}
+
+/**
+ * Parses from the loaded ranges of `bytes`; throws MissingBytes when it needs more (see loadElf). The first
+ * 64 bytes must be loaded.
+ */
+export function parseSparseElf(bytes: SparseBytes): ElfInfo {
+  const head = bytes.chunkFor(0, Math.min(bytes.size, 64));
+  const first = head ? head.bytes.subarray(head.start, head.start + 64) : new Uint8Array();
+  if (!isElf(first)) throw new ElfError('not an ELF file (no \\x7fELF magic)');
+  if (bytes.size < 52) throw new ElfError('truncated ELF header');
+  const elfClass = first[4];
+  const data = first[5];
   if (elfClass !== 1 && elfClass !== 2) throw new ElfError(`unknown ELF class ${elfClass}`);
   if (data !== 1 && data !== 2) throw new ElfError(`unknown ELF data encoding ${data}`);
   const bits = elfClass === 2 ? 64 : 32;
@@ -163,11 +250,22 @@ export function parseElf(bytes: Uint8Array): ElfInfo {
     symbolsByVersion: {},
   };
 
+  bytes.hint(header.phoff, header.phentsize * header.phnum);
+  bytes.hint(header.shoff, header.shentsize * header.shnum);
   const segments = readSegments(r, header.phoff, header.phentsize, header.phnum);
   const interp = segments.find((s) => s.type === PT_INTERP);
+  for (const s of segments) {
+    if (s.type === PT_INTERP || s.type === PT_DYNAMIC) bytes.hint(s.offset, s.filesz);
+  }
   if (interp) info.interpreter = r.cstring(interp.offset);
 
   const sections = readSections(r, header.shoff, header.shentsize, header.shnum);
+  for (const s of sections) {
+    if (![SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_VERNEED, SHT_GNU_VERSYM].includes(s.type)) continue;
+    bytes.hint(s.offset, s.size);
+    const linked = sections[s.link];
+    if (s.type !== SHT_GNU_VERSYM && linked) bytes.hint(linked.offset, linked.size);
+  }
   const dynamicSection = sections.find((s) => s.type === SHT_DYNAMIC);
   const dynamicSegment = segments.find((s) => s.type === PT_DYNAMIC);
   if (!dynamicSection && !dynamicSegment) return info;
@@ -222,7 +320,7 @@ function readSegments(r: Reader, phoff: number, entsize: number, count: number):
 function readSections(r: Reader, shoff: number, entsize: number, count: number): Section[] {
   const sections: Section[] = [];
   // Section headers are optional at run time (sstrip removes them); a file without is still executable.
-  if (shoff === 0 || count === 0 || shoff + entsize * count > r.bytes.length) return sections;
+  if (shoff === 0 || count === 0 || shoff + entsize * count > r.size) return sections;
   for (let i = 0; i < count; i++) {
     const at = shoff + i * entsize;
     sections.push(

@@ -3,7 +3,8 @@ import type { DoctorReport } from './doctor.js';
 /** The human report: one verdict line per check, the fix under it, and a closing summary. */
 export function formatDoctorReport(report: DoctorReport): string {
   const lines = [
-    `${report.target}: ${report.kind === 'zip' ? 'zip' : 'executable'}, checked for ${report.runtime} on ${report.architecture}`,
+    `${report.target}: ${report.kind === 'zip' ? 'zip' : 'executable'}, checked for ${report.runtime} on ${report.architecture}` +
+      (report.settingsSource ? ` (as set in ${report.settingsSource})` : ''),
   ];
   const width = Math.max(...report.checks.map((c) => c.id.length));
   for (const check of report.checks) {

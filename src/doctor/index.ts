@@ -9,4 +9,4 @@ export {
 export { formatDoctorReport } from './format.js';
 export type { CheckResult, Verdict } from './checks.js';
 export { parseElf, isElf, ElfError, type ElfInfo, type VersionNeed } from './elf.js';
-export { listZip, readZipEntry, type ZipEntryInfo } from './zip-archive.js';
+export { ZipArchive, ZipEntryError, type ZipEntryInfo } from './zip-archive.js';

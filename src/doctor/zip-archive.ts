@@ -1,16 +1,45 @@
+/**
+ * A zip as Lambda unpacks it, read with bounds: the central directory once, then entries streamed from their
+ * start and dropped as they pass, so neither a bomb (2 GB inflated from 2 MB) nor a zip that lies about its
+ * sizes costs more than the bytes a check asks for.
+ */
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
 /** What Lambda sees of one zip entry: where it lands in /var/task and with which Unix mode. */
 export interface ZipEntryInfo {
   name: string;
   isDirectory: boolean;
+  /** A symbolic link entry (S_IFLNK in the Unix mode): its data is the link's target. */
+  isSymlink: boolean;
+  /** Password-protected (general purpose flag bit 0): Lambda cannot unpack it. */
+  encrypted: boolean;
   /** st_mode from the external attributes, when the zip was made on a Unix host (version-made-by 3). */
   unixMode?: number;
+  /** As declared by the central directory; streaming tells whether the data holds that many bytes. */
   uncompressedSize: number;
   compressedSize: number;
+  /** Where the entry's local header is: two entries at one place share their data (an overlapping bomb). */
+  localHeaderOffset: number;
 }
 
+/** An entry cannot be read as declared: truncated data, sizes that lie, a bad local header. */
+export class ZipEntryError extends Error {
+  override name = 'ZipEntryError';
+  constructor(
+    message: string,
+    /** Uncompressed bytes that streamed before the error. */
+    readonly bytesRead = 0,
+  ) {
+    super(message);
+  }
+}
+
+/** More entries than this is no deployment package (a NativeAOT function zip has a handful). */
+export const MAX_ZIP_ENTRIES = 100_000;
+
 const UNIX_HOST = 3;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
 
 function open(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) =>
@@ -20,97 +49,114 @@ function open(path: string): Promise<ZipFile> {
   );
 }
 
-/** Walks every entry; `visit` may read the entry's bytes before the walk moves on. */
-async function walk(
-  path: string,
-  visit: (entry: Entry, zip: ZipFile) => Promise<boolean | void>,
-): Promise<void> {
-  const zip = await open(path);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: Entry) => {
-        visit(entry, zip).then((stop) => (stop === true ? resolve() : zip.readEntry()), reject);
+function describe(entry: Entry): ZipEntryInfo {
+  const madeOnUnix = entry.versionMadeBy >> 8 === UNIX_HOST;
+  const mode = entry.externalFileAttributes >>> 16;
+  const unixMode = madeOnUnix && mode !== 0 ? mode : undefined;
+  return {
+    name: entry.fileName,
+    isDirectory: entry.fileName.endsWith('/'),
+    isSymlink: unixMode !== undefined && (unixMode & S_IFMT) === S_IFLNK,
+    encrypted: entry.isEncrypted(),
+    unixMode,
+    uncompressedSize: entry.uncompressedSize,
+    compressedSize: entry.compressedSize,
+    localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+  };
+}
+
+export class ZipArchive {
+  private constructor(
+    private readonly zip: ZipFile,
+    private readonly raw: Map<ZipEntryInfo, Entry>,
+    /** Every central directory entry, in order, duplicates included. */
+    readonly entries: ZipEntryInfo[],
+  ) {}
+
+  /** Reads the central directory; throws when it is unreadable or lists more than MAX_ZIP_ENTRIES. */
+  static async open(path: string): Promise<ZipArchive> {
+    const zip = await open(path);
+    const raw = new Map<ZipEntryInfo, Entry>();
+    const entries: ZipEntryInfo[] = [];
+    try {
+      if (zip.entryCount > MAX_ZIP_ENTRIES) {
+        throw new Error(
+          `it lists ${zip.entryCount} entries; more than ${MAX_ZIP_ENTRIES} is no function package`,
+        );
+      }
+      await new Promise<void>((resolve, reject) => {
+        zip.on('error', reject);
+        zip.on('end', () => resolve());
+        zip.on('entry', (entry: Entry) => {
+          const info = describe(entry);
+          raw.set(info, entry);
+          entries.push(info);
+          zip.readEntry();
+        });
+        zip.readEntry();
       });
-      zip.readEntry();
-    });
-  } finally {
-    zip.close();
+    } catch (error) {
+      zip.close();
+      throw error;
+    }
+    return new ZipArchive(zip, raw, entries);
   }
-}
 
-export async function listZip(path: string): Promise<ZipEntryInfo[]> {
-  const entries: ZipEntryInfo[] = [];
-  await walk(path, async (entry) => {
-    const madeOnUnix = entry.versionMadeBy >> 8 === UNIX_HOST;
-    const mode = entry.externalFileAttributes >>> 16;
-    entries.push({
-      name: entry.fileName,
-      isDirectory: entry.fileName.endsWith('/'),
-      unixMode: madeOnUnix && mode !== 0 ? mode : undefined,
-      uncompressedSize: entry.uncompressedSize,
-      compressedSize: entry.compressedSize,
-    });
-  });
-  return entries;
-}
+  close(): void {
+    this.zip.close();
+  }
 
-/** The bytes of one entry, at most `limit` of them (enough for a header check when small). */
-export async function readZipEntry(
-  path: string,
-  name: string,
-  limit = Number.POSITIVE_INFINITY,
-): Promise<Buffer> {
-  let found: Buffer | undefined;
-  await walk(path, async (entry, zip) => {
-    if (entry.fileName !== name) return false;
-    found = await readEntry(zip, entry, limit);
-    return true;
-  });
-  if (!found) throw new Error(`${name}: no such entry`);
-  return found;
-}
-
-/**
- * In one walk, in zip order, shows `test` the first `limit` bytes of the first entry of each name in `names`;
- * returns the first name that passes.
- */
-export async function findZipEntry(
-  path: string,
-  names: ReadonlySet<string>,
-  limit: number,
-  test: (head: Buffer) => boolean,
-): Promise<string | undefined> {
-  if (names.size === 0) return undefined;
-  let found: string | undefined;
-  const seen = new Set<string>();
-  await walk(path, async (entry, zip) => {
-    if (!names.has(entry.fileName) || seen.has(entry.fileName)) return false;
-    seen.add(entry.fileName);
-    if (test(await readEntry(zip, entry, limit))) found = entry.fileName;
-    return found !== undefined || seen.size === names.size;
-  });
-  return found;
-}
-
-function readEntry(zip: ZipFile, entry: Entry, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => {
-      if (error) return reject(error);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size >= limit) stream.destroy();
+  /**
+   * Streams the entry's uncompressed bytes from its start. `take(chunk, position)` returns false to stop
+   * early. Resolves with the bytes seen and whether it stopped early; rejects with ZipEntryError when the
+   * entry cannot be read or holds other than the bytes it declares.
+   */
+  stream(
+    info: ZipEntryInfo,
+    take: (chunk: Buffer, position: number) => boolean,
+  ): Promise<{ bytes: number; stopped: boolean }> {
+    const entry = this.raw.get(info);
+    if (!entry) return Promise.reject(new ZipEntryError(`${info.name}: not an entry of this zip`));
+    if (info.encrypted) return Promise.reject(new ZipEntryError(`${info.name} is encrypted`));
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (!settled) {
+          settled = true;
+          fn();
+        }
+      };
+      let position = 0;
+      const failed = (error: Error) =>
+        settle(() => reject(new ZipEntryError(`${info.name}: ${error.message}`, position)));
+      this.zip.openReadStream(entry, (error, stream) => {
+        if (error) return failed(error);
+        stream.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          const more = take(chunk, position);
+          position += chunk.length;
+          if (!more) {
+            settle(() => resolve({ bytes: position, stopped: true }));
+            stream.destroy();
+          }
+        });
+        stream.on('end', () => settle(() => resolve({ bytes: position, stopped: false })));
+        stream.on('error', failed);
       });
-      const done = () => resolve(Buffer.concat(chunks).subarray(0, limit));
-      stream.on('end', done);
-      stream.on('close', done);
-      stream.on('error', reject);
     });
-  });
+  }
+
+  /** The first `limit` bytes of an entry (a link target, a file's magic). */
+  async head(info: ZipEntryInfo, limit: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    await this.stream(info, (chunk) => {
+      chunks.push(chunk.subarray(0, limit - size));
+      size += Math.min(chunk.length, limit - size);
+      return size < limit;
+    });
+    return Buffer.concat(chunks);
+  }
 }
 
 export function isZip(head: Uint8Array): boolean {

@@ -11,8 +11,16 @@ import {
 import { runtimeEnvironment } from './environment.js';
 import { entrypointErrorMessage, errorBody, exitErrorMessage } from './errors.js';
 import { functionArn, newRequestId, newTraceId } from './ids.js';
+import { checkMemoryMb, checkTimeoutSeconds } from './limits.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
-import { endLine, reportLine, startLine, timeoutLine, timeoutMessage } from './report-lines.js';
+import {
+  endLine,
+  initReportLine,
+  reportLine,
+  startLine,
+  timeoutLine,
+  timeoutMessage,
+} from './report-lines.js';
 import { RuntimeApiServer, type Invocation, type RuntimeOutcome } from './runtime-api-server.js';
 import { RuntimeProcess, SpawnError, within, type ExitInfo, type OutputMode } from './runtime-process.js';
 
@@ -27,8 +35,13 @@ export interface EmulatorOptions {
   handler?: string;
   /** AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the REPORT's Memory Size; default 3008 (RIE's). */
   memoryMb?: number;
-  /** Covers init plus the first invocation, then each invocation; default 300 (RIE's). */
+  /** Each invocation's limit, counted from the end of init (as Lambda does); default 300 (RIE's). */
   timeoutSeconds?: number;
+  /**
+   * Lambda's own limit on the init phase, 10 s. When it passes, Lambda logs an INIT_REPORT with
+   * `Status: timeout`, and initialises again within the invocation, under the function timeout.
+   */
+  initTimeoutSeconds?: number;
   /** Extra variables for the runtime (CLI `--env K=V`). */
   env?: Readonly<Record<string, string>>;
   /** Default: the executable's folder, or that of the first existing file named in `cmd`. */
@@ -41,7 +54,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Port of the Runtime API on 127.0.0.1; default a free one. */
   port?: number;
-  /** Extra memory samples between the ones taken at each invocation's end; default every 100 ms. */
+  /**
+   * Extra memory samples between the ones taken at each invocation's end, every 100 ms by default; they start
+   * after the first invocation, so that reading /proc never sits in a cold start being timed.
+   */
   memorySampleIntervalMs?: number;
 }
 
@@ -56,6 +72,22 @@ export interface InvokeOptions {
   /** Propagated trace header (`Root=...;Parent=...;Sampled=...`); a fresh one by default. */
   traceId?: string;
   tenantId?: string;
+  /**
+   * Called as soon as the runtime posts its answer, for callers that answer their own client then (Lambda's
+   * Invoke API does). The invocation itself goes on until the runtime asks for the next event: work and
+   * logs after the response belong to it, and invoke() resolves then, with END and REPORT.
+   */
+  onResponse?: (response: InvokeResponse) => void;
+}
+
+/** The caller's half of a result, known when the runtime posts its answer. */
+export interface InvokeResponse {
+  requestId: string;
+  outcome: InvokeOutcome;
+  ok: boolean;
+  statusCode: number;
+  errorType?: string;
+  payload: string;
 }
 
 export type InvokeOutcome =
@@ -85,12 +117,17 @@ export interface InvokeResult {
   pid?: number;
   /** Cold starts: spawn to the first GET /next (Lambda's Init Duration). */
   initDurationMs?: number;
-  /** Event delivered to the runtime until its answer arrived. */
+  /**
+   * Event delivered to the runtime until it asked for the next one (or exited, or timed out), as Lambda
+   * counts Duration: work after the response is part of it.
+   */
   durationMs: number;
   /** ceil(Init Duration + Duration): custom runtimes are billed for init. */
   billedDurationMs: number;
   /** Cold starts: spawn to the answer (t2 - t0), how published cold-start numbers are counted. */
   coldStartMs?: number;
+  /** Event delivered until the answer arrived; durationMs adds what the runtime did after it. */
+  responseMs?: number;
   memorySizeMb: number;
   /** Peak RSS of the runtime's process tree so far, in MB (rounded up), as Lambda reports it. */
   maxMemoryUsedMb: number;
@@ -107,7 +144,7 @@ export interface InvokeResult {
 interface Instance {
   readonly process: RuntimeProcess;
   readonly memory: ProcessTreeMemory;
-  readonly sampler: NodeJS.Timeout;
+  sampler?: NodeJS.Timeout;
   /** performance.now() of the first GET /next. */
   initDoneAt?: number;
   /** Exited, failed its init or was timed out: the next invocation starts a new one. */
@@ -116,14 +153,21 @@ interface Instance {
 }
 
 interface Active {
-  readonly invocation: Invocation;
-  readonly instance: Instance;
+  /** Its deadline is set when the function timeout starts: at the end of init. */
+  readonly invocation: Invocation & { deadlineMs: number };
+  /** Replaced when an init that ran past Lambda's init limit is tried again. */
+  instance: Instance;
   readonly coldStart: boolean;
   readonly startedAt: number;
   readonly startedAtEpoch: number;
   deliveredAt?: number;
   startLogged?: boolean;
+  /** The init limit's timer until init is done, then the function timeout's. */
   timer?: NodeJS.Timeout;
+  timerKind?: 'init' | 'function';
+  /** The runtime's answer: the invocation still runs until the runtime asks for the next event. */
+  response?: Ending;
+  readonly onResponse?: (response: InvokeResponse) => void;
   /** Claimed by whichever ending came first; later ones are ignored. */
   settled: boolean;
   readonly lines: string[];
@@ -137,12 +181,18 @@ interface Ending {
   payload: Buffer | string;
   errorType?: string;
   endedAt?: number;
+  /** performance.now() when the runtime posted its answer. */
+  respondedAt?: number;
+  /** The function timeout ended it after the runtime had answered: REPORT says `Status: timeout`. */
+  timedOut?: boolean;
 }
 
 /** Time allowed for a request sent just before the process exited to be read, before calling it a crash. */
 const EXIT_GRACE_MS = 20;
 /** A runtime that posted /init/error exits by itself; it is killed if it has not after this long. */
 const INIT_ERROR_EXIT_GRACE_MS = 1000;
+/** Lambda's limit on the init phase of an on-demand function. */
+const INIT_TIMEOUT_SECONDS = 10;
 /** Captured output kept per invocation; beyond it the rest is dropped (the runtime is still drained). */
 const MAX_CAPTURED_BYTES = 8 * 1024 * 1024;
 
@@ -155,6 +205,7 @@ export class Emulator {
   readonly functionName: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  readonly initTimeoutSeconds: number;
   readonly taskRoot: string;
   readonly handler: string;
   private readonly argv: readonly string[];
@@ -179,12 +230,16 @@ export class Emulator {
     this.taskRoot = resolve(options.taskRoot ?? (mainFile ? dirname(resolve(mainFile)) : process.cwd()));
     this.handler = options.handler ?? basename(mainFile ?? this.argv[0] ?? 'bootstrap').replace(/\.dll$/, '');
     this.functionName = options.functionName ?? DEFAULT_FUNCTION_NAME;
-    this.memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
-    this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    if (!(this.timeoutSeconds > 0)) throw new Error('Emulator: timeoutSeconds must be positive');
+    this.memoryMb = checkMemoryMb(options.memoryMb ?? DEFAULT_MEMORY_MB, 'Emulator: memoryMb');
+    this.timeoutSeconds = checkTimeoutSeconds(
+      options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      'Emulator: timeoutSeconds',
+    );
+    this.initTimeoutSeconds = options.initTimeoutSeconds ?? INIT_TIMEOUT_SECONDS;
+    if (!(this.initTimeoutSeconds > 0)) throw new Error('Emulator: initTimeoutSeconds must be positive');
     this.arn = functionArn(this.functionName);
     this.server = new RuntimeApiServer({
-      onNext: () => this.onNext(),
+      onNext: (initDone) => this.onNext(initDone),
       onDelivered: (invocation) => this.onDelivered(invocation),
       onOutcome: (invocation, outcome) => this.onOutcome(invocation, outcome),
       onInitError: (body, errorType) => this.onInitError(body, errorType),
@@ -196,6 +251,7 @@ export class Emulator {
   /** Starts the Runtime API server; the runtime process itself starts on the first invocation. */
   static async start(options: EmulatorOptions): Promise<Emulator> {
     const emulator = new Emulator(options);
+    await RuntimeApiServer.warmUp();
     await emulator.server.listen(options.port ?? 0);
     return emulator;
   }
@@ -252,7 +308,9 @@ export class Emulator {
     if (this.closing) throw new Error('the emulator is closed');
     const requestId = newRequestId();
     const startedAt = performance.now();
-    const startedAtEpoch = Date.now();
+    // One clock for every epoch time: Date.now() and performance.now() drift apart, and a result that
+    // mixed them could end after the next one started.
+    const startedAtEpoch = epoch(startedAt);
     const traceId = options.traceId ?? newTraceId(startedAtEpoch);
     if (event.length > MAX_PAYLOAD_BYTES) {
       const message = `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the Invoke operation`;
@@ -292,10 +350,10 @@ export class Emulator {
       }
     }
     const instance = this.instance;
-    const invocation: Invocation = {
+    const invocation = {
       requestId,
       event,
-      deadlineMs: startedAtEpoch + this.timeoutSeconds * 1000,
+      deadlineMs: 0,
       functionArn: this.arn,
       traceId,
       clientContext: asHeader(options.clientContext),
@@ -311,12 +369,13 @@ export class Emulator {
         startedAtEpoch,
         settled: false,
         lines: [],
+        onResponse: options.onResponse,
         resolve: resolvePromise,
         reject,
       };
       this.active = active;
-      const remaining = startedAt + this.timeoutSeconds * 1000 - performance.now();
-      active.timer = setTimeout(() => void this.onTimeout(active), Math.max(0, remaining));
+      if (instance.initDoneAt === undefined) this.startInitTimer(active);
+      else this.startFunctionTimer(active);
       if (instance.gone) {
         // It died between spawn and now; its exit handler may already have run.
         this.settle(active, this.exitEnding(active, instance.process.exit ?? { code: null, signal: null }));
@@ -324,6 +383,22 @@ export class Emulator {
       }
       this.server.deliver(invocation);
     });
+  }
+
+  /** Lambda's init limit, counted from the spawn. */
+  private startInitTimer(active: Active): void {
+    const remaining = active.instance.process.spawnedAt + this.initTimeoutSeconds * 1000 - performance.now();
+    active.timerKind = 'init';
+    active.timer = setTimeout(() => void this.onInitTimeout(active), Math.max(0, remaining));
+  }
+
+  /** The function timeout starts once init is done; the runtime sees it as the deadline header. */
+  private startFunctionTimer(active: Active): void {
+    clearTimeout(active.timer);
+    const now = performance.now();
+    active.invocation.deadlineMs = Math.round(epoch(now) + this.timeoutSeconds * 1000);
+    active.timerKind = 'function';
+    active.timer = setTimeout(() => void this.onTimeout(active), this.timeoutSeconds * 1000);
   }
 
   private async spawn(): Promise<Instance> {
@@ -343,9 +418,7 @@ export class Emulator {
       onOutput: (chunk, stream) => this.onOutput(chunk, stream),
     });
     const memory = new ProcessTreeMemory(process.pid);
-    const sampler = setInterval(() => memory.sample(), this.options.memorySampleIntervalMs ?? 100);
-    sampler.unref();
-    const instance: Instance = { process, memory, sampler, gone: false };
+    const instance: Instance = { process, memory, gone: false };
     void process.exited.then((info) => this.onExit(instance, info));
     return instance;
   }
@@ -372,19 +445,32 @@ export class Emulator {
     this.capturedBytes += chunk.length;
   }
 
-  private onNext(): void {
+  private onNext(initDone: boolean): void {
+    const now = performance.now();
     const instance = this.instance;
-    if (instance && instance.initDoneAt === undefined) {
-      instance.initDoneAt = performance.now();
-      instance.memory.sample();
+    if (!instance) return;
+    const active =
+      this.active && this.active.instance === instance && !this.active.settled ? this.active : undefined;
+    if (initDone && instance.initDoneAt === undefined) {
+      instance.initDoneAt = now;
+      // No memory sample here: VmHWM keeps the peak until the end of the invocation reads it, and reading
+      // /proc now would hold up the event loop just when the runtime's answer comes in.
+      if (active?.timerKind === 'init') this.startFunctionTimer(active);
+      return;
+    }
+    // Asking for the next event is what ends an invocation on Lambda, not posting the response.
+    if (active?.response) {
+      active.settled = true;
+      void this.finish(active, { ...active.response, endedAt: now });
     }
   }
 
   private onDelivered(invocation: Invocation): void {
     const active = this.active;
     if (!active || active.invocation !== invocation) return;
-    active.deliveredAt = performance.now();
     this.logStart(active);
+    // After START is written: the runtime gets the event only now, so the time to write a line is not its.
+    active.deliveredAt = performance.now();
   }
 
   /** START comes first even when the runtime never got the event (it crashed or timed out in init). */
@@ -396,18 +482,33 @@ export class Emulator {
 
   private onOutcome(invocation: Invocation, outcome: RuntimeOutcome): void {
     const active = this.active;
-    if (!active || active.invocation !== invocation) return;
+    if (!active || active.invocation !== invocation || active.settled || active.response) return;
     const outcomes = {
       response: 'success',
       error: 'function-error',
       'response-too-large': 'response-too-large',
     } as const;
-    this.settle(active, {
+    const response: Ending = {
       outcome: outcomes[outcome.kind],
       statusCode: 200,
       payload: outcome.body,
       errorType: outcome.kind === 'response' ? undefined : outcome.errorType,
-    });
+      respondedAt: performance.now(),
+    };
+    active.response = response;
+    if (!active.onResponse) return;
+    try {
+      active.onResponse({
+        requestId: invocation.requestId,
+        outcome: response.outcome,
+        ok: response.outcome === 'success',
+        statusCode: response.statusCode,
+        errorType: response.errorType,
+        payload: response.payload.toString('utf8'),
+      });
+    } catch (error) {
+      this.options.log?.(`onResponse failed: ${(error as Error).message}`);
+    }
   }
 
   private onInitError(body: Buffer, errorType: string): void {
@@ -431,7 +532,9 @@ export class Emulator {
       this.timers.delete(timer);
       const active = this.active;
       if (active && active.instance === instance && !active.settled) {
-        this.settle(active, { ...this.exitEnding(active, info), endedAt: exitedAt });
+        // After its answer, an exit ends the invocation as asking for the next event would have.
+        const ending = active.response ?? this.exitEnding(active, info);
+        this.settle(active, { ...ending, endedAt: exitedAt });
       }
       void this.retire(instance);
     }, EXIT_GRACE_MS);
@@ -458,13 +561,41 @@ export class Emulator {
     this.logStart(active);
     this.emit(active.lines, timeoutLine(active.invocation.requestId, this.timeoutSeconds));
     await this.retire(active.instance);
-    await this.finish(active, {
-      outcome: 'timeout',
-      statusCode: 200,
-      payload: timeoutMessage(this.timeoutSeconds),
-      errorType: 'Sandbox.Timedout',
-      endedAt,
-    });
+    // A runtime that answered but never asked for the next event: the caller keeps the answer it got.
+    const ending: Ending = active.response
+      ? { ...active.response, timedOut: true }
+      : {
+          outcome: 'timeout',
+          statusCode: 200,
+          payload: timeoutMessage(this.timeoutSeconds),
+          errorType: 'Sandbox.Timedout',
+        };
+    await this.finish(active, { ...ending, endedAt });
+  }
+
+  /**
+   * Init ran past Lambda's init limit. Lambda logs it, stops the environment and initialises again as part
+   * of the invocation, under the function timeout (a "suppressed init"); so does this.
+   */
+  private async onInitTimeout(active: Active): Promise<void> {
+    const instance = active.instance;
+    if (active.settled || instance.initDoneAt !== undefined) return;
+    const initMs = performance.now() - instance.process.spawnedAt;
+    this.emit(active.lines, initReportLine(initMs, 'timeout'));
+    this.startFunctionTimer(active);
+    await this.retire(instance);
+    if (active.settled || this.closing) return;
+    try {
+      this.instance = await this.spawn();
+    } catch (error) {
+      if (!(error instanceof SpawnError)) throw error;
+      // It started a moment ago; if it cannot now, say so as a crash would.
+      this.settle(active, this.exitEnding(active, { code: null, signal: null }));
+      return;
+    }
+    if (active.settled || this.closing) return void this.retire(this.instance);
+    active.instance = this.instance;
+    this.server.deliver(active.invocation);
   }
 
   private settle(active: Active, ending: Ending): void {
@@ -481,19 +612,29 @@ export class Emulator {
     if (this.options.output === 'capture') await new Promise((resolveTurn) => setImmediate(resolveTurn));
     const instance = active.instance;
     const peakBytes = instance.memory.sample(); // VmHWM is a high-water mark: a sample now covers the invocation
+    if (!instance.sampler && !instance.gone) {
+      const memory = instance.memory;
+      instance.sampler = setInterval(() => memory.sample(), this.options.memorySampleIntervalMs ?? 100);
+      instance.sampler.unref();
+    }
     this.logStart(active);
     const spawnedAt = instance.process.spawnedAt;
     const initDurationMs = active.coldStart ? (instance.initDoneAt ?? endedAt) - spawnedAt : undefined;
     const durationMs = active.deliveredAt === undefined ? 0 : endedAt - active.deliveredAt;
+    const respondedAt = ending.respondedAt;
     const result = this.result(active.invocation.requestId, active.invocation.traceId, active.lines, ending, {
       coldStart: active.coldStart,
       pid: instance.process.pid,
       initDurationMs,
       durationMs,
-      coldStartMs: active.coldStart ? endedAt - spawnedAt : undefined,
+      coldStartMs: active.coldStart ? (respondedAt ?? endedAt) - spawnedAt : undefined,
+      responseMs:
+        respondedAt === undefined || active.deliveredAt === undefined
+          ? undefined
+          : respondedAt - active.deliveredAt,
       peakBytes,
       startedAtEpoch: active.startedAtEpoch,
-      endedAtEpoch: active.startedAtEpoch + (endedAt - active.startedAt),
+      endedAtEpoch: epoch(endedAt),
     });
     active.resolve(result);
   }
@@ -516,7 +657,7 @@ export class Emulator {
       durationMs: 0,
       peakBytes: 0,
       startedAtEpoch,
-      endedAtEpoch: startedAtEpoch + (endedAt - startedAt),
+      endedAtEpoch: epoch(endedAt),
       logged,
     });
   }
@@ -532,6 +673,7 @@ export class Emulator {
       initDurationMs?: number;
       durationMs: number;
       coldStartMs?: number;
+      responseMs?: number;
       peakBytes: number;
       startedAtEpoch: number;
       endedAtEpoch: number;
@@ -544,7 +686,11 @@ export class Emulator {
       m.logged === false ? 0 : Math.max(1, Math.ceil(m.durationMs + (m.initDurationMs ?? 0)));
     if (m.logged !== false) {
       const platformFailure =
-        ending.outcome === 'timeout' ? 'timeout' : isPlatformError(ending.outcome) ? 'error' : undefined;
+        ending.outcome === 'timeout' || ending.timedOut
+          ? 'timeout'
+          : isPlatformError(ending.outcome)
+            ? 'error'
+            : undefined;
       this.emit(
         lines,
         endLine(requestId),
@@ -574,6 +720,7 @@ export class Emulator {
       durationMs: m.durationMs,
       billedDurationMs,
       coldStartMs: m.coldStartMs,
+      responseMs: m.responseMs,
       memorySizeMb: this.memoryMb,
       maxMemoryUsedMb,
       maxMemoryUsedBytes: m.peakBytes,
@@ -600,6 +747,11 @@ export class Emulator {
 /** Starts the Runtime API (and, lazily, the runtime): the library entry point used by the CLI and the tests. */
 export function startRuntimeApi(options: EmulatorOptions): Promise<Emulator> {
   return Emulator.start(options);
+}
+
+/** performance.now() as Unix epoch milliseconds. */
+function epoch(now: number): number {
+  return performance.timeOrigin + now;
 }
 
 function isPlatformError(outcome: InvokeOutcome): boolean {

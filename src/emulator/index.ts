@@ -6,6 +6,7 @@ export {
   type InvokeEvent,
   type InvokeOptions,
   type InvokeOutcome,
+  type InvokeResponse,
   type InvokeResult,
 } from './emulator.js';
 export {
@@ -21,6 +22,7 @@ export {
   DEFAULT_TIMEOUT_SECONDS,
   DEFAULT_FUNCTION_NAME,
 } from './constants.js';
+export { checkMemoryMb, checkTimeoutSeconds, LimitError, MEMORY_LIMITS, TIMEOUT_LIMITS } from './limits.js';
 export { validateErrorType } from './errors.js';
-export { reportLine, startLine, endLine, type ReportFields } from './report-lines.js';
+export { reportLine, startLine, endLine, initReportLine, type ReportFields } from './report-lines.js';
 export { processTree, readPeakRssBytes, ProcessTreeMemory } from './process-tree-memory.js';

@@ -35,6 +35,11 @@ export function reportLine(f: ReportFields): string {
   return fields.join('\t');
 }
 
+/** Lambda's line when the init phase ends other than by asking for an event (`Status: timeout`, `error`). */
+export function initReportLine(initDurationMs: number, status: 'timeout' | 'error'): string {
+  return `INIT_REPORT Init Duration: ${ms(initDurationMs)} ms\tPhase: init\tStatus: ${status}`;
+}
+
 /** The line Lambda writes to the function's log when the timeout fires. */
 export function timeoutLine(requestId: string, timeoutSeconds: number, at: Date = new Date()): string {
   return `${at.toISOString()} ${requestId} ${timeoutMessage(timeoutSeconds)}`;

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Header, MAX_PAYLOAD_BYTES, RUNTIME_API_VERSION } from './constants.js';
 import { errorBody, validateErrorType } from './errors.js';
 
@@ -23,8 +23,11 @@ export type RuntimeOutcome =
   | { kind: 'response-too-large'; body: Buffer; errorType: 'Function.ResponseSizeTooLarge' };
 
 export interface RuntimeApiListener {
-  /** A GET /next arrived; the first one of a runtime process marks the end of its init. */
-  onNext(): void;
+  /**
+   * A GET /next arrived, before any event is handed over: the first one of a runtime process (`initDone`)
+   * marks the end of its init, every later one the end of the invocation before it.
+   */
+  onNext(initDone: boolean): void;
   /** The event is being written to the runtime: the invocation's Duration starts here. */
   onDelivered(invocation: Invocation): void;
   onOutcome(invocation: Invocation, outcome: RuntimeOutcome): void;
@@ -48,6 +51,7 @@ type RuntimeState =
   | 'RuntimeResponseSentState';
 
 const prefix = `/${RUNTIME_API_VERSION}/runtime`;
+let warming: Promise<void> | undefined;
 const invocationPath = new RegExp(`^${prefix}/invocation/([^/]+)/(response|error)$`);
 
 /**
@@ -69,6 +73,62 @@ export class RuntimeApiServer {
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
     this.server.keepAliveTimeout = 60_000;
+  }
+
+  /**
+   * Runs one whole invocation (GET /next, the event, a response, the next GET /next) through a throwaway
+   * server over a raw socket, once per process. The first request through node:http compiles the parser and
+   * these handlers; without this, the first cold start of `aot-lambda invoke` would time that as the
+   * runtime's Init Duration and Duration.
+   */
+  static warmUp(): Promise<void> {
+    warming ??= (async () => {
+      const invocation: Invocation = {
+        requestId: 'warm-up',
+        event: Buffer.from('{}'),
+        deadlineMs: 0,
+        functionArn: 'warm-up',
+        traceId: 'warm-up',
+      };
+      let answered: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (answered = resolve));
+      let nexts = 0;
+      const server: RuntimeApiServer = new RuntimeApiServer({
+        onNext: () => {
+          if (++nexts === 2) answered();
+        },
+        onDelivered: () => undefined,
+        onOutcome: () => undefined,
+        onInitError: () => undefined,
+      });
+      await server.listen(0);
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => answered());
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        if (received.endsWith('\r\n\r\n{}')) {
+          received = '';
+          const body = '{"warm":true}';
+          socket.write(
+            `POST ${prefix}/invocation/warm-up/response HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+              `Content-Length: ${body.length}\r\n\r\n${body}`,
+          );
+        } else if (received.endsWith('"OK"}')) {
+          received = '';
+          socket.write(`GET ${prefix}/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n`);
+        }
+      });
+      socket.write(`GET ${prefix}/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n`);
+      server.deliver(invocation);
+      let timer: NodeJS.Timeout | undefined;
+      // A warm-up that does not finish (an odd network setup) must not hold anything up.
+      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
+      socket.destroy();
+      await server.close();
+    })();
+    return warming;
   }
 
   /** Binds to loopback only; port 0 picks a free one. */
@@ -135,8 +195,10 @@ export class RuntimeApiServer {
     this.queued = undefined;
     this.current = invocation;
     this.state = 'Running';
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
+      // As Lambda sends it: one write, no chunked framing for the runtime to undo.
+      'Content-Length': invocation.event.length,
       [Header.requestId]: invocation.requestId,
       [Header.deadlineMs]: String(invocation.deadlineMs),
       [Header.functionArn]: invocation.functionArn,
@@ -178,8 +240,9 @@ export class RuntimeApiServer {
     if (open || !['Started', 'RuntimeResponseSentState', 'Ready'].includes(this.state)) {
       return forbidden(res, this.state, 'Ready');
     }
-    if (this.state === 'Started') this.listener.onNext();
+    const initDone = this.state === 'Started';
     this.state = 'Ready';
+    this.listener.onNext(initDone);
     this.waitingNext = res;
     // A runtime that gives up waiting (or dies) must not be handed the next event.
     res.once('close', () => {

@@ -1,5 +1,8 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { findExecutable } from '../tools.js';
 import { wouldFailExecFormat } from './exec-format.js';
 
 /** Where the runtime's stdout and stderr go. `stderr` sends both to ours, keeping our stdout for payloads. */
@@ -17,6 +20,8 @@ export interface RuntimeProcessSpec {
   env: NodeJS.ProcessEnv;
   output: OutputMode;
   onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+  /** Called with the process's pid once it exists and before the bootstrap runs (to put it in a cgroup). */
+  beforeExec?: (pid: number) => void;
 }
 
 /** The executable could not be started (missing, not executable, wrong format). */
@@ -31,12 +36,26 @@ export class SpawnError extends Error {
   }
 }
 
-const stdioFor: Record<OutputMode, StdioOptions> = {
-  inherit: ['ignore', 'inherit', 'inherit'],
-  stderr: ['ignore', 2, 2],
-  capture: ['ignore', 'pipe', 'pipe'],
-  ignore: ['ignore', 'ignore', 'ignore'],
-};
+/** stdout and stderr of the runtime; stdin is the start line's pipe, and /dev/null once the bootstrap runs. */
+const outputFor: Record<OutputMode, ['inherit' | 'pipe' | 'ignore' | 2, 'inherit' | 'pipe' | 'ignore' | 2]> =
+  {
+    inherit: ['inherit', 'inherit'],
+    stderr: [2, 2],
+    capture: ['pipe', 'pipe'],
+    ignore: ['ignore', 'ignore'],
+  };
+
+const SHELL = '/bin/sh';
+
+/**
+ * Spawning from Node forks a large process, which takes milliseconds that are Node's, not the runtime's.
+ * So a small shell is forked first; it says it is ready on fd 3 and waits for a line on stdin, then execs
+ * the bootstrap in place (same pid, same process group). t0 is the moment that line is written, which is
+ * as close to Lambda's exec of bootstrap as a local process can get. `$0` and `$@` carry the argv, so
+ * nothing is interpolated into the script. dash exports PWD; a PWD the runtime was not given is unset.
+ */
+const startScript = (keepPwd: boolean): string =>
+  `printf r >&3; read -r _ || exit 0; ${keepPwd ? '' : 'unset PWD; '}exec "$0" "$@" </dev/null 3>&-`;
 
 /** One bootstrap process, leader of its own process group so that the whole tree can be killed at once. */
 export class RuntimeProcess {
@@ -58,17 +77,17 @@ export class RuntimeProcess {
     });
   }
 
-  static start(spec: RuntimeProcessSpec): Promise<RuntimeProcess> {
+  static async start(spec: RuntimeProcessSpec): Promise<RuntimeProcess> {
     const [command, ...args] = spec.argv;
-    if (!command) return Promise.reject(new Error('empty command'));
-    if (command.includes('/') && wouldFailExecFormat(command)) {
-      return Promise.reject(new SpawnError(command, 'ENOEXEC', new Error('exec format error')));
-    }
-    const spawnedAt = performance.now();
-    const child = spawn(command, args, {
+    if (!command) throw new Error('empty command');
+    // The shell would report these as its own exit status: find them first, as Lambda's exec would.
+    const problem = execProblem(command, spec.env.PATH);
+    if (problem) throw new SpawnError(command, problem, new Error(problem));
+    const [stdout, stderr] = outputFor[spec.output];
+    const child = spawn(SHELL, ['-c', startScript(spec.env.PWD !== undefined), command, ...args], {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: stdioFor[spec.output],
+      stdio: ['pipe', stdout, stderr, 'pipe'],
       detached: true, // setsid(): own process group, as RIE does
       windowsHide: true,
     });
@@ -76,16 +95,27 @@ export class RuntimeProcess {
       child.stdout?.on('data', (chunk: Buffer) => spec.onOutput?.(chunk, 'stdout'));
       child.stderr?.on('data', (chunk: Buffer) => spec.onOutput?.(chunk, 'stderr'));
     }
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => reject(new SpawnError(command, error.code, error));
+    const ready = child.stdio[3] as Readable;
+    const go = child.stdin as Writable;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => reject(new SpawnError(SHELL, error.code, error));
       child.once('error', onError);
-      child.once('spawn', () => {
+      ready.once('data', () => {
         child.off('error', onError);
-        // Later errors (a failed kill) must not crash the host process.
-        child.on('error', () => undefined);
-        resolve(new RuntimeProcess(child, spawnedAt));
+        resolve();
       });
+      ready.once('close', () =>
+        reject(new SpawnError(SHELL, undefined, new Error('the start shell exited'))),
+      );
     });
+    // Later errors (a failed kill, a write to a shell that is gone) must not crash the host process.
+    child.on('error', () => undefined);
+    go.on('error', () => undefined);
+    ready.destroy();
+    if (child.pid !== undefined) spec.beforeExec?.(child.pid);
+    const spawnedAt = performance.now();
+    go.end('\n');
+    return new RuntimeProcess(child, spawnedAt);
   }
 
   get pid(): number {
@@ -129,6 +159,19 @@ export class RuntimeProcess {
     );
     for (const s of streams) s.destroy();
   }
+}
+
+/** Why execve() would refuse the command, as its errno name, or undefined when it would run it. */
+function execProblem(command: string, path: string | undefined): string | undefined {
+  const file = command.includes('/') ? command : findExecutable(command, path ?? '');
+  if (file === undefined || !existsSync(file)) return 'ENOENT';
+  try {
+    accessSync(file, constants.X_OK);
+    if (!statSync(file).isFile()) return 'EACCES';
+  } catch {
+    return 'EACCES';
+  }
+  return wouldFailExecFormat(file) ? 'ENOEXEC' : undefined;
 }
 
 /** Waits for `promise` at most `ms`, leaving no timer behind. */

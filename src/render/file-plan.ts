@@ -37,12 +37,6 @@ export function minimalClientRuntimeFiles(): { template: string; name: string }[
 export const filePlan: readonly PlannedFile[] = [
   { template: 'project/sln.ejs', destination: (s) => s.artifacts.solution },
   { template: 'project/src/Project.csproj.ejs', destination: (s) => s.artifacts.projectFile },
-  { template: 'function/{template}/Function.cs.ejs', destination: (s) => src(s, 'Function.cs') },
-  {
-    template: 'function/{template}/Models.cs.ejs',
-    destination: (s) => src(s, 'Models.cs'),
-    when: (s) => s.template.modelTypes.length > 0,
-  },
   { template: 'project/src/LambdaJsonContext.cs.ejs', destination: (s) => src(s, 'LambdaJsonContext.cs') },
   {
     template: 'project/src/JsonTypes.cs.ejs',
@@ -59,7 +53,6 @@ export const filePlan: readonly PlannedFile[] = [
     destination: (s) => src(s, 'aws-lambda-tools-defaults.json'),
   },
   { template: 'project/test/Tests.csproj.ejs', destination: (s) => test(s, `${s.name}.Tests.csproj`) },
-  { template: 'function/{template}/FunctionTests.cs.ejs', destination: (s) => test(s, 'FunctionTests.cs') },
   {
     content: (s) => `${JSON.stringify(s.template.sampleEvent, null, 2)}\n`,
     destination: () => 'events/event.json',
@@ -83,16 +76,35 @@ export const filePlan: readonly PlannedFile[] = [
   })),
 ];
 
+/**
+ * The function template's own files, as its manifest names them: `src/` lands in the function project,
+ * `test/` in the test project. Their template paths are absolute (a starter kit's template lives outside
+ * templates/).
+ */
+function templateFiles(spec: ProjectSpec): { template: string; destination: string; executable: boolean }[] {
+  return spec.template.files.map(({ from, to }) => {
+    const [folder, ...rest] = to.split('/');
+    const file = rest.join('/');
+    return {
+      template: join(spec.template.root, from),
+      destination: folder === 'src' ? src(spec, file) : test(spec, file),
+      executable: false,
+    };
+  });
+}
+
 /** The plan for one spec: template paths resolved, files that do not apply left out. */
 export function planFor(
   spec: ProjectSpec,
 ): { template?: string; content?: string; destination: string; executable: boolean }[] {
-  return filePlan
+  const projectFiles = filePlan
     .filter((f) => f.when?.(spec) ?? true)
     .map((f) => ({
-      ...(f.template ? { template: f.template.replace('{template}', spec.template.id) } : {}),
+      ...(f.template ? { template: f.template } : {}),
       ...(f.content ? { content: f.content(spec) } : {}),
       destination: f.destination(spec),
       executable: f.executable ?? false,
     }));
+  // The template's files go right after the project file, where the handler sources always stood.
+  return [...projectFiles.slice(0, 2), ...templateFiles(spec), ...projectFiles.slice(2)];
 }

@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import ejs from 'ejs';
 import { templatesRoot } from '../paths.js';
 import type { ProjectSpec } from '../spec.js';
@@ -14,12 +14,18 @@ export interface RenderedFile {
 }
 
 /**
- * Renders one template file (path relative to templates/) with the spec; `include()` resolves relative to it.
+ * Renders one template file (a path relative to templates/, or absolute for a starter kit's template) with the
+ * spec. `include()` resolves relative to the file; a path starting with `/` resolves in the package's templates/
+ * (`root`), so a template outside the package can include the shared partials and the client's Main.
  * EJS keeps each compiled template, and each included partial, by file name (`cache`) for the process's life.
  */
 export function renderTemplate(template: string, spec: ProjectSpec): string {
-  const filename = join(templatesRoot, template);
-  return ejs.render(readFileSync(filename, 'utf8'), { spec, esc }, { filename, async: false, cache: true });
+  const filename = resolve(templatesRoot, template);
+  return ejs.render(
+    readFileSync(filename, 'utf8'),
+    { spec, esc },
+    { filename, root: templatesRoot, async: false, cache: true },
+  );
 }
 
 /** The whole project as text, in plan order; the generator and the tests write it wherever they need it. */

@@ -39,7 +39,7 @@ function subfolders(dir: string): string[] {
 }
 
 /** A property of the csproj's PropertyGroups (the last one set wins, as in MSBuild). */
-function csprojProperty(csproj: string, name: string): string | undefined {
+export function csprojProperty(csproj: string, name: string): string | undefined {
   const parsed = new XMLParser({ ignoreAttributes: true, isArray: (tag) => tag === 'PropertyGroup' }).parse(
     readFileSync(csproj, 'utf8'),
   ) as { Project?: { PropertyGroup?: Array<Record<string, unknown>> } };

@@ -3,16 +3,20 @@ import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderProject } from '../../src/render/render-project.js';
 import { completeSettings, settingByKey, type SettingKey } from '../../src/settings.js';
@@ -53,10 +57,17 @@ function outsideFile(): { path: string; unchanged: () => void } {
 
 const invalidName =
   /is not a valid project name: start with an ASCII letter .*e\.g\. Orders or Contoso\.Orders\./;
-const unknownChoice = (key: SettingKey, value: string): RegExp =>
-  new RegExp(
-    `^aot-lambda: error: Unknown --${settingByKey(key).flag} '${escape(value)}'\\. Valid values: ${escape(valid(key))}\\.$`,
-  );
+const unknownChoice = (key: SettingKey, value: string): RegExp => {
+  const setting = settingByKey(key);
+  // A setting that also takes values beyond its list (--template: a folder or npm package) says why it is none.
+  return setting.beyondChoices
+    ? new RegExp(
+        `^aot-lambda: error: Unknown --${setting.flag} '${escape(value)}': .+ Valid values: ${escape(valid(key))}, or ${escape(setting.beyondChoices.describe)}\\.$`,
+      )
+    : new RegExp(
+        `^aot-lambda: error: Unknown --${setting.flag} '${escape(value)}'\\. Valid values: ${escape(valid(key))}\\.$`,
+      );
+};
 const al2 = [/Amazon Linux 2 reached end of life/, /Use --runtime provided\.al2023/];
 
 const refusals: Refusal[] = [
@@ -475,3 +486,120 @@ describe(
     });
   },
 );
+
+/**
+ * convert's part of the catalogue (issues 16.4, 17.3, 17.4, 17.11): a managed project in `proj/`, spoilt one way
+ * each; the refusal is one line naming the file and the fix, and the folder (bytes and modes) is unchanged.
+ */
+interface ConvertRefusal {
+  readonly label: string;
+  /** Spoils the copy of the empty-function fixture in `proj/` (cwd is the user folder). */
+  readonly spoil: (proj: string) => void;
+  readonly target?: string;
+  readonly says: readonly RegExp[];
+}
+
+const fixtureProject = join(import.meta.dirname, '../fixtures/convert/empty-function/input');
+const fnDir = (proj: string): string => join(proj, 'src/EmptyFunction');
+
+const convertRefusals: ConvertRefusal[] = [
+  {
+    label: 'an empty csproj',
+    spoil: (proj) => writeFileSync(join(fnDir(proj), 'EmptyFunction.csproj'), ''),
+    says: [/EmptyFunction\.csproj is empty\./, /restore it from version control/],
+  },
+  {
+    label: 'a folder named X.csproj as the target',
+    spoil: (proj) => mkdirSync(join(proj, 'X.csproj')),
+    target: 'proj/X.csproj',
+    says: [
+      /X\.csproj is a folder, not a project file/,
+      /Pass the folder or \.csproj file of a Lambda project/,
+    ],
+  },
+  {
+    label: 'a folder holding only a folder named X.csproj',
+    spoil: (proj) => mkdirSync(join(proj, 'only/X.csproj'), { recursive: true }),
+    target: 'proj/only',
+    says: [/X\.csproj is a folder, not a project file/],
+  },
+  {
+    label: 'a Function.cs of random bytes',
+    spoil: (proj) =>
+      writeFileSync(
+        join(fnDir(proj), 'Function.cs'),
+        Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919 + 13) % 256)),
+      ),
+    says: [/Function\.cs is not a text file/, /restore it from version control/],
+  },
+  {
+    label: 'a Latin-1 Function.cs',
+    spoil: (proj) => {
+      const path = join(fnDir(proj), 'Function.cs');
+      writeFileSync(path, Buffer.from(`// © Café\n${readFileSync(path, 'utf8')}`, 'latin1'));
+    },
+    says: [/Function\.cs is not UTF-8 text \(byte 0xa9 at line 1, byte 4/, /re-save it as UTF-8/],
+  },
+  {
+    label: 'a csproj with mode 444',
+    spoil: (proj) => chmodSync(join(fnDir(proj), 'EmptyFunction.csproj'), 0o444),
+    says: [/EmptyFunction\.csproj \(mode 444\) is read-only/, /chmod u\+w/],
+  },
+  {
+    label: 'a Function.cs that is a symlink to a file outside the project',
+    spoil: (proj) => {
+      const path = join(fnDir(proj), 'Function.cs');
+      writeFileSync(join(proj, '../outside.cs'), readFileSync(path));
+      rmSync(path);
+      symlinkSync(join(proj, '../outside.cs'), path);
+    },
+    says: [/Function\.cs is a symbolic link/, /Make it a plain file/],
+  },
+  {
+    label: 'an unreadable journal of an interrupted conversion',
+    spoil: (proj) => writeFileSync(join(fnDir(proj), '.aot-lambda-convert.journal.json'), '{"half'),
+    says: [
+      /\.aot-lambda-convert\.journal\.json is an unreadable journal/,
+      /Restore the project from version control/,
+    ],
+  },
+];
+
+describe('aot-lambda convert: the bad-input catalogue (child process, stdin closed)', { concurrency }, () => {
+  for (const refusal of convertRefusals) {
+    it(`refuses ${refusal.label}`, async () => {
+      const cwd = userFolder();
+      const proj = join(cwd, 'proj');
+      cpSync(fixtureProject, proj, { recursive: true });
+      refusal.spoil(proj);
+      const before = snapshotLinks(cwd);
+      const result = await runBin(['convert', refusal.target ?? 'proj/src/EmptyFunction', '--force'], {
+        cwd,
+      });
+      const detail = `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
+      assert.equal(result.code, 1, detail);
+      assert.equal(result.stdout, '', detail);
+      const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
+      assert.equal(lines.length, 1, `exactly one message: ${detail}`);
+      assert.match(lines[0] as string, /^aot-lambda convert: error: \S/);
+      assert.doesNotMatch(lines[0] as string, /\bat .*\.(ts|js):\d+|undefined|EISDIR|ENOENT/, 'no raw error');
+      for (const pattern of refusal.says) assert.match(lines[0] as string, pattern);
+      assert.deepEqual(snapshotLinks(cwd), before, 'the working folder is unchanged');
+    });
+  }
+});
+
+/** run-bin's snapshot, with symbolic links recorded as links (and not followed). */
+function snapshotLinks(dir: string): Map<string, string> {
+  const links = new Map<string, string>();
+  const walk = (at: string): void => {
+    for (const entry of readdirSync(at)) {
+      const path = join(at, entry);
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) links.set(relative(dir, path), `-> ${readlinkSync(path)}`);
+      else if (stat.isDirectory()) walk(path);
+    }
+  };
+  walk(dir);
+  return new Map([...snapshot(dir), ...links]);
+}

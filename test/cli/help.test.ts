@@ -24,20 +24,20 @@ describe('aot-lambda help', () => {
         const fallback = setting.default === '' ? 'none' : (setting.default ?? 'required');
         assert.match(entry ?? '', new RegExp(`default: ${fallback.replace(/\./g, '\\.')};`));
       }
-      for (const flag of ['--yes', '--force', '--skip-install', '--dry-run'])
+      for (const flag of ['--yes', '--force', '--skip-install', '--dry-run', '--preset <file>'])
         assert.ok(result.stdout.includes(flag), flag);
     });
   }
 
   it('lists the subcommands, and refuses an unknown one with the list', () => {
     const help = aotLambda('--help');
-    for (const command of ['new', 'convert', 'invoke', 'watch', 'doctor'])
+    for (const command of ['new', 'convert', 'invoke', 'watch', 'build', 'doctor'])
       assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
     const unknown = aotLambda('deploy');
     assert.equal(unknown.status, 2);
     assert.equal(
       unknown.stderr.trim(),
-      "aot-lambda: unknown command 'deploy'. Commands: new, convert, invoke, watch, doctor.",
+      "aot-lambda: unknown command 'deploy'. Commands: new, convert, invoke, watch, build, doctor.",
     );
   });
 

@@ -84,7 +84,11 @@ describe('what the runtime sees: environment and /next headers', () => {
     const echo = json<Echo>(result.payload);
     const deadline = Number(echo.headers['lambda-runtime-deadline-ms']);
     assert.ok(Number.isInteger(deadline));
-    assert.equal(deadline, result.startedAtMs + 7000);
+    // The timeout starts when the invocation does on a warm runtime (after init on a cold one).
+    assert.ok(
+      deadline >= Math.round(result.startedAtMs + 7000) && deadline <= result.endedAtMs + 7000,
+      `deadline ${deadline - result.startedAtMs} ms after the start`,
+    );
     const remaining = deadline - echo.event.receivedAt; // what .NET computes as RemainingTime
     assert.ok(remaining > 6000 && remaining <= 7000, `remaining ${remaining} ms`);
   });

@@ -140,6 +140,22 @@ describe('aot-lambda invoke', () => {
     assert.match(failed.stdout, /Runtime exited with error: exit status 7/);
   });
 
+  it("waits for the runtime's next request before END and REPORT: logs after the response are shown", async () => {
+    const run = await invokeProcess(
+      [scriptedRuntime, '--event', '{"action":"after-response","ms":200,"text":"late"}'],
+      '',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { answered: true });
+    const lines = run.stderr.split('\n');
+    const at = (prefix: string) => lines.findIndex((line) => line.startsWith(prefix));
+    assert.ok(at('done after late') > at('after response late'), run.stderr);
+    assert.ok(at('after response late') > at('START '), run.stderr);
+    assert.ok(at('END ') > at('done after late'), run.stderr);
+    const duration = Number(/\tDuration: ([\d.]+) ms/.exec(run.stderr)?.[1]);
+    assert.ok(duration >= 200, `Duration ${duration} ms includes the 200 ms after the response`);
+  });
+
   it('exits 1 on a function error and on a timeout, printing what the caller gets', async () => {
     const error = await invoke([
       scriptedRuntime,
@@ -193,7 +209,7 @@ describe('aot-lambda invoke', () => {
 
     const badOption = await invoke([scriptedRuntime, '--timeout', 'soon']);
     assert.equal(badOption.code, 2);
-    assert.match(badOption.stderr, /--timeout soon: expected a positive number/);
+    assert.match(badOption.stderr, /--timeout soon: expected a whole number of seconds from 1 to 900/);
 
     const badEvent = await invoke([scriptedRuntime, '--event', 'missing.json']);
     assert.equal(badEvent.code, 2);

@@ -37,6 +37,17 @@ describe('aot-lambda watch: usage errors name the problem and the fix, exit 2, s
     assert.match(result.stderr, /--port 70000: expected a port number \(0-65535\)/);
   });
 
+  it("a timeout or memory size outside Lambda's limits", () => {
+    const dir = tempDir('aot-lambda-watch-limits-');
+    writeTree(dir, { 'src/A/A.csproj': '<Project />' });
+    const timeout = watch(dir, '--timeout', '1e9');
+    assert.equal(timeout.status, 2);
+    assert.match(timeout.stderr, /--timeout 1e9: Lambda allows 1 to 900 s/);
+    const memory = watch(dir, '--memory', '64');
+    assert.equal(memory.status, 2);
+    assert.match(memory.stderr, /--memory 64: Lambda allows 128 to 10240 MB/);
+  });
+
   it('--help lists the options', () => {
     const result = watch(tempDir('aot-lambda-watch-help-'), '--help');
     assert.equal(result.status, 0);
