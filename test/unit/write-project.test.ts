@@ -139,6 +139,16 @@ describe('planWrites: every destination checked before anything is written', () 
     });
   }
 
+  it('refuses a planned path that climbs out or is absolute', () => {
+    const root = join(tempDir(), 'P');
+    for (const path of ['../x', 'src/../../x', '/etc/x', 'src//x']) {
+      assert.throws(
+        () => planWrites(root, [{ path, contents: '', mode: 0o644 }], 'P'),
+        /is not a path inside the project: the generator does not write it\./,
+      );
+    }
+  });
+
   it('a symlink that stays inside the project is followed', () => {
     const root = join(tempDir(), 'P');
     mkdirSync(join(root, 'real'), { recursive: true });
