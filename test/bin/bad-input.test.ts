@@ -461,26 +461,39 @@ describe(
       assert.deepEqual(snapshot(root), before);
     });
 
-    it('a folder the user cannot write: refused before any file is written (as a real unprivileged user)', async (t) => {
+    /** Runs `new Orders --yes --force` as a user the permissions apply to: nobody when this is root. */
+    const asUnprivileged = (cwd: string, owned: readonly string[]): Promise<BinResult> | undefined => {
+      const args = ['new', 'Orders', '--yes', '--skip-install', '--force'];
+      if (process.getuid?.() !== 0) return runBin(args, { cwd });
+      if (!findExecutable('runuser')) return undefined;
+      const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
+      chmodSync(cwd, 0o755);
+      for (const p of ['', ...owned]) chownSync(join(cwd, p), nobody, nobody);
+      return runBin(args, { cwd, wrapper: ['runuser', '-u', 'nobody', '--'] });
+    };
+
+    it('a folder the user cannot write: refused before any file is written (issue 17.2)', async (t) => {
       const cwd = userFolder({ 'Orders/keep.txt': 'mine\n' });
       mkdirSync(join(cwd, 'Orders/src'));
-      let run: Promise<BinResult>;
-      if (process.getuid?.() === 0 && findExecutable('runuser')) {
-        // root ignores permissions: run the bin as nobody, owning everything but Orders/src.
-        const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
-        chmodSync(cwd, 0o755);
-        for (const p of ['', 'Orders', 'Orders/keep.txt']) chownSync(join(cwd, p), nobody, nobody);
-        run = runBin(['new', 'Orders', '--yes', '--skip-install', '--force'], {
-          cwd,
-          wrapper: ['runuser', '-u', 'nobody', '--'],
-        });
-      } else if (process.getuid?.() !== 0) {
-        chmodSync(join(cwd, 'Orders/src'), 0o555);
-        run = runBin(['new', 'Orders', '--yes', '--skip-install', '--force'], { cwd });
-      } else return t.skip('running as root without runuser: permissions cannot be denied');
+      // As nobody, Orders/src stays root's; unprivileged already, it is made read-only.
+      if (process.getuid?.() !== 0) chmodSync(join(cwd, 'Orders/src'), 0o555);
+      const run = asUnprivileged(cwd, ['Orders', 'Orders/keep.txt']);
+      if (!run) return t.skip('running as root without runuser: permissions cannot be denied');
       const before = snapshot(cwd);
       assertOneError(await run, [
         /Cannot write in 'Orders\/src': permission denied\. Make it writable .*nothing was written\./,
+      ]);
+      assert.deepEqual(snapshot(cwd), before, 'not one file written');
+    });
+
+    it('a read-only file that would change is not replaced, even with --force', async (t) => {
+      const cwd = userFolder({ 'Orders/README.md': 'my own readme\n' });
+      chmodSync(join(cwd, 'Orders/README.md'), 0o444);
+      const run = asUnprivileged(cwd, ['Orders', 'Orders/README.md']);
+      if (!run) return t.skip('running as root without runuser: permissions cannot be denied');
+      const before = snapshot(cwd);
+      assertOneError(await run, [
+        /'Orders\/README\.md' is read-only and differs from what would be generated: the generator does not replace it\. Make it writable \(chmod u\+w\)/,
       ]);
       assert.deepEqual(snapshot(cwd), before, 'not one file written');
     });
