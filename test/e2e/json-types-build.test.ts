@@ -18,9 +18,7 @@ import { dotnet, missingTools, tail } from './dotnet.js';
 const skip = missingTools(['dotnet']);
 
 const closed = (name: string, arity: number): string =>
-  arity === 0
-    ? name
-    : `${name}<${['string', 'int'].slice(0, arity).join(', ')}>`.replace('<string>', '<Order>');
+  arity === 0 ? name : `${name}<${['string', 'int'].slice(-arity).join(', ')}>`;
 
 describe('--json-types accepted by new compile (dotnet build)', { skip }, () => {
   it('every catalogue type, bare and qualified, plus placeholders, builds with no error', async () => {
