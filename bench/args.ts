@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuModes, type CpuMode } from '../src/emulator/cgroups.js';
 
 export interface BenchOptions {
   /** Cold starts per variant (each a fresh process). */
@@ -23,6 +24,8 @@ export interface BenchOptions {
   waitMinutes: number;
   /** AWS_LAMBDA_FUNCTION_MEMORY_SIZE for every run: the runtimes size their GC heap limit from it. */
   memoryMb: number;
+  /** host: the machine's own numbers, comparable from run to run; lambda: Lambda's CPU share for memoryMb. */
+  cpu: CpuMode;
 }
 
 export const benchRoot = import.meta.dirname;
@@ -39,7 +42,9 @@ const usage = `Usage: npm run bench -- [options]
   --rebuild        publish again even when a cached build matches
   --max-load X     wait until the 1-minute load average is below X before measuring (default 0.7)
   --wait-minutes M wait at most M minutes for that (default 20; 0 = do not wait)
-  --memory MB      AWS_LAMBDA_FUNCTION_MEMORY_SIZE for every run (default 512)`;
+  --memory MB      AWS_LAMBDA_FUNCTION_MEMORY_SIZE for every run (default 512)
+  --cpu host|lambda host (default): the whole machine, the runtimes' own speed; lambda: Lambda's CPU
+                   share for --memory (1769 MB = 1 vCPU), through a cgroup`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -56,6 +61,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'max-load': { type: 'string' },
       'wait-minutes': { type: 'string' },
       memory: { type: 'string' },
+      cpu: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -82,7 +88,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     maxLoad: number(values['max-load'], 0.7, '--max-load'),
     waitMinutes: quick ? 0 : number(values['wait-minutes'], 20, '--wait-minutes'),
     memoryMb: count(values.memory, 512, '--memory'),
+    cpu: cpuMode(values.cpu),
   };
+}
+
+function cpuMode(text: string | undefined): CpuMode {
+  if (text === undefined) return 'host';
+  const mode = cpuModes.find((m) => m === text);
+  if (!mode) throw new Error(`--cpu must be ${cpuModes.join(' or ')}, got ${text}`);
+  return mode;
 }
 
 function count(text: string | undefined, fallback: number, flag: string): number {

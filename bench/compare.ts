@@ -2,6 +2,7 @@
  * The variant comparison behind `npm run bench`: hello and typed, built-in client (RuntimeSupport is tried
  * and reported as not measured when its packages cannot be restored), each as NativeAOT, JIT and ReadyToRun.
  */
+import { MEMORY_MB_PER_VCPU } from '../src/emulator/cgroups.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { functionTemplates } from '../src/catalog/templates.js';
@@ -152,6 +153,7 @@ export async function runComparison(options: BenchOptions, command: string): Pro
     machine: await machineInfo(),
     load,
     memoryMb: options.memoryMb,
+    cpu: options.cpu,
     coldRounds: options.cold,
     warmInvocations: options.warm,
     order: 'interleaved, rotated each round (A B C, B C A, ...); one discarded cold start per variant first',
@@ -274,7 +276,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     '',
     `${c.date.slice(0, 10)} · \`${c.command}\` · ${c.machine.cores} × ${c.machine.cpu}, ${c.machine.memoryGiB} GiB, Linux ${c.machine.kernel} · .NET SDK ${c.machine.dotnetSdk} (runtime ${c.machine.dotnetRuntime}) · Node ${c.machine.node}`,
     '',
-    `Load (1-min average): ${c.load.atStart.toFixed(2)} when measuring began (after waiting ${c.load.waitedSeconds} s), ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during it, the bench's own runtime included; paused ${c.load.pausedSeconds} s between rounds for others' work. AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb} for every run. ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per variant, ${c.order}.`,
+    `Load (1-min average): ${c.load.atStart.toFixed(2)} when measuring began (after waiting ${c.load.waitedSeconds} s), ${c.load.during.min.toFixed(2)}–${c.load.during.max.toFixed(2)} (mean ${c.load.during.mean.toFixed(2)}) during it, the bench's own runtime included; paused ${c.load.pausedSeconds} s between rounds for others' work. AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${c.memoryMb} for every run${c.cpu === 'lambda' ? `, held to Lambda's CPU share for it (${(c.memoryMb / MEMORY_MB_PER_VCPU).toFixed(3)} vCPU)` : ', with the whole machine'}. ${c.coldRounds} cold starts and ${c.warmInvocations} warm invocations per variant, ${c.order}.`,
     '',
     'Cells: median (p10–p90). Ratios are to the JIT build of the same template, from the same run.',
     '',

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import type { CpuMode } from '../src/emulator/cgroups.js';
 import { startRuntimeApi, type Emulator, type InvokeResult } from '../src/emulator/index.js';
 import { LoadGate, LoadSampler, waitForQuiet } from './machine.js';
 import type { Conditions } from './results.js';
@@ -36,13 +37,15 @@ export interface WarmSamples {
 
 export interface MeasureSettings {
   memoryMb: number;
+  /** Default host: the whole machine. */
+  cpu?: CpuMode;
   log: (line: string) => void;
   /** Awaited before each round (cold) or chunk (warm): lets the caller pause while the machine is busy. */
   beforeRound?: () => Promise<void>;
 }
 
-const start = (target: Target, memoryMb: number): Promise<Emulator> =>
-  startRuntimeApi({ executable: target.executable, output: 'capture', memoryMb, timeoutSeconds: 60 });
+const start = (target: Target, memoryMb: number, cpu: CpuMode = 'host'): Promise<Emulator> =>
+  startRuntimeApi({ executable: target.executable, output: 'capture', memoryMb, timeoutSeconds: 60, cpu });
 
 /** A wrong answer means the numbers measure something else: stop rather than report them. */
 function expectAnswer(target: Target, result: InvokeResult): void {
@@ -54,8 +57,8 @@ function expectAnswer(target: Target, result: InvokeResult): void {
   }
 }
 
-export async function coldStart(target: Target, memoryMb: number): Promise<ColdSample> {
-  const emulator = await start(target, memoryMb);
+export async function coldStart(target: Target, memoryMb: number, cpu?: CpuMode): Promise<ColdSample> {
+  const emulator = await start(target, memoryMb, cpu);
   try {
     const result = await emulator.invoke(target.event);
     expectAnswer(target, result);
@@ -79,11 +82,11 @@ export async function measureCold(
   settings: MeasureSettings,
 ): Promise<Map<string, ColdSample[]>> {
   const samples = new Map<string, ColdSample[]>(targets.map((t) => [t.id, []]));
-  for (const target of targets) await coldStart(target, settings.memoryMb);
+  for (const target of targets) await coldStart(target, settings.memoryMb, settings.cpu);
   for (let round = 0; round < rounds; round++) {
     await settings.beforeRound?.();
     for (const target of rotate(targets, round)) {
-      samples.get(target.id)?.push(await coldStart(target, settings.memoryMb));
+      samples.get(target.id)?.push(await coldStart(target, settings.memoryMb, settings.cpu));
     }
     if ((round + 1) % 5 === 0 || round + 1 === rounds)
       settings.log(`cold starts: ${round + 1}/${rounds} rounds`);
@@ -108,7 +111,7 @@ export async function measureWarm(
   try {
     const firstPayload = new Map<string, string>();
     for (const target of targets) {
-      const emulator = await start(target, settings.memoryMb);
+      const emulator = await start(target, settings.memoryMb, settings.cpu);
       emulators.set(target.id, emulator);
       const cold = await emulator.invoke(target.event);
       expectAnswer(target, cold);
@@ -144,6 +147,7 @@ export interface SessionOptions {
   cold: number;
   warm: number;
   memoryMb: number;
+  cpu?: CpuMode;
   maxLoad: number;
   waitMinutes: number;
   log: (line: string) => void;
@@ -168,7 +172,7 @@ export async function measureSession(targets: readonly Target[], options: Sessio
   log(`measuring ${targets.length} ${options.what} at load ${quiet.load.toFixed(2)}`);
   const sampler = new LoadSampler();
   const gate = new LoadGate(options.maxLoad, options.waitMinutes * 60, log);
-  const settings = { memoryMb: options.memoryMb, log, beforeRound: () => gate.pass() };
+  const settings = { memoryMb: options.memoryMb, cpu: options.cpu, log, beforeRound: () => gate.pass() };
   const cold = await measureCold(targets, options.cold, settings);
   const warm = await measureWarm(targets, options.warm, settings);
   const during = sampler.stop();

@@ -1,4 +1,5 @@
 /** The shape of bench/results/*.json, shared by the comparison and the switch study. */
+import type { CpuMode } from '../src/emulator/cgroups.js';
 import type { MachineInfo } from './machine.js';
 import type { ColdSample, WarmSamples } from './measure.js';
 import type { Sizes } from './sizes.js';
@@ -36,6 +37,8 @@ export interface Conditions {
     during: { min: number; max: number; mean: number };
   };
   memoryMb: number;
+  /** The runtimes' CPU: the whole machine, or Lambda's share for memoryMb (absent in older results: host). */
+  cpu?: CpuMode;
   coldRounds: number;
   warmInvocations: number;
   order: string;

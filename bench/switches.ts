@@ -66,7 +66,7 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     };
     // A switch can break the executable without a build warning (IlcScanReflection=false does): check first.
     try {
-      await coldStart(target, options.memoryMb);
+      await coldStart(target, options.memoryMb, options.cpu);
       targets.push(target);
     } catch (error) {
       result.broken = firstLine(error);
@@ -104,6 +104,7 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     machine: await machineInfo(),
     load,
     memoryMb: options.memoryMb,
+    cpu: options.cpu,
     coldRounds: options.cold,
     warmInvocations: warmCount,
     order: 'interleaved, rotated each round; one discarded cold start per set first',

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { bootstrapIn, NoTargetError, resolveTarget } from '../doctor/publish-folder.js';
 import { emulationNotice, foreignLaunch, thisMachine } from '../emulator/foreign-architecture.js';
 import { Emulator, type InvokeResult } from '../emulator/index.js';
+import { cpuModes, type CpuMode } from '../emulator/cgroups.js';
 import { checkMemoryMb, checkTimeoutSeconds, LimitError } from '../emulator/limits.js';
 import { findExecutable } from '../tools.js';
 
@@ -23,6 +24,9 @@ Options:
   --timeout S          function timeout, 1-900 s, counted from the end of init (default ${DEFAULT_TIMEOUT_SECONDS})
   --memory MB          memory size, 128-10240 MB: AWS_LAMBDA_FUNCTION_MEMORY_SIZE, the REPORT's Memory Size
                        and the limit the runtime is held to (default ${DEFAULT_MEMORY_MB})
+  --cpu lambda|host    lambda (default): the runtime gets Lambda's CPU share for its memory size
+                       (1769 MB = 1 vCPU), so cold starts look as they will deployed; host: the whole
+                       machine. Either way it is stopped at its memory size (Runtime.OutOfMemory)
   --env K=V            extra environment variable for the runtime (repeatable)
   --repeat N           invoke N times, the first cold, the rest on the warm runtime (default 1)
   --json               print one JSON object per invocation on stdout (payload, outcome, timings, memory)
@@ -45,6 +49,7 @@ interface InvokeArgs {
   event: Buffer;
   timeoutSeconds: number;
   memoryMb: number;
+  cpu: CpuMode;
   env: Record<string, string>;
   repeat: number;
   json: boolean;
@@ -97,6 +102,8 @@ export async function invokeCommand(
     handler: args.handler,
     memoryMb: args.memoryMb,
     timeoutSeconds: args.timeoutSeconds,
+    cpu: args.cpu,
+    memoryLimit: true,
     env: args.env,
     // stdout carries only payloads, so that `aot-lambda invoke ... | jq` works.
     output: args.quiet ? 'ignore' : 'stderr',
@@ -137,6 +144,7 @@ async function parseInvokeArgs(argv: string[]): Promise<InvokeArgs | 'help'> {
       event: { type: 'string' },
       timeout: { type: 'string' },
       memory: { type: 'string' },
+      cpu: { type: 'string' },
       env: { type: 'string', multiple: true },
       repeat: { type: 'string' },
       json: { type: 'boolean' },
@@ -169,6 +177,7 @@ async function parseInvokeArgs(argv: string[]): Promise<InvokeArgs | 'help'> {
     event: await readEvent(values.event),
     timeoutSeconds: timeoutOption(values.timeout),
     memoryMb: memoryOption(values.memory),
+    cpu: cpuOption(values.cpu),
     env: parseEnv(values.env ?? []),
     repeat: positiveInteger('--repeat', values.repeat, 1),
     json: values.json ?? false,
@@ -236,6 +245,14 @@ export function parseEnv(pairs: string[]): Record<string, string> {
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return env;
+}
+
+/** --cpu lambda|host; lambda by default, so that a local cold start is one Lambda would show. */
+export function cpuOption(value: string | undefined): CpuMode {
+  if (value === undefined) return 'lambda';
+  const mode = cpuModes.find((m) => m === value);
+  if (!mode) throw new InvokeUsageError(`--cpu ${value}: expected ${cpuModes.join(' or ')}`);
+  return mode;
 }
 
 /** --timeout S, within Lambda's 1-900 s. */

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { CpuMode } from '../emulator/cgroups.js';
 import { Emulator } from '../emulator/index.js';
 import { findExecutable } from '../tools.js';
 import { startDevServer, type DevServer } from '../watch/dev-server.js';
@@ -16,6 +17,7 @@ import {
   InvokeUsageError,
   isParseArgsError,
   parseEnv,
+  cpuOption,
   memoryOption,
   positiveInteger,
   timeoutOption,
@@ -44,6 +46,8 @@ Options:
   --http             serve the HTTP front door whatever the template
   --memory MB        memory size, 128-10240 MB (default ${DEFAULT_MEMORY_MB})
   --timeout S        function timeout, 1-900 s (default ${DEFAULT_TIMEOUT_SECONDS})
+  --cpu lambda|host  lambda (default): each runtime gets Lambda's CPU share for its memory size (1769 MB
+                     = 1 vCPU); host: the whole machine. Runtimes are stopped at their memory size
   --concurrency N    runtimes at most, one per concurrent request (default ${DEFAULT_CONCURRENCY})
   --env K=V          extra environment variable for the runtime (repeatable)
   --no-rebuild       build once, do not watch the sources
@@ -60,6 +64,7 @@ interface WatchArgs {
   frontDoor: boolean;
   memoryMb: number;
   timeoutSeconds: number;
+  cpu: CpuMode;
   concurrency: number;
   env: Record<string, string>;
   rebuild: boolean;
@@ -77,6 +82,7 @@ function parseWatchArgs(argv: string[]): WatchArgs | 'help' {
       http: { type: 'boolean' },
       memory: { type: 'string' },
       timeout: { type: 'string' },
+      cpu: { type: 'string' },
       concurrency: { type: 'string' },
       env: { type: 'string', multiple: true },
       'no-rebuild': { type: 'boolean' },
@@ -105,6 +111,7 @@ function parseWatchArgs(argv: string[]): WatchArgs | 'help' {
     frontDoor: values.http === true || httpTemplates.has(project.template ?? ''),
     memoryMb: memoryOption(values.memory),
     timeoutSeconds: timeoutOption(values.timeout),
+    cpu: cpuOption(values.cpu),
     concurrency: positiveInteger('--concurrency', values.concurrency, DEFAULT_CONCURRENCY),
     env: parseEnv(values.env ?? []),
     rebuild: values['no-rebuild'] !== true,
@@ -164,6 +171,8 @@ export async function watchCommand(
         functionName: project.name,
         memoryMb: args.memoryMb,
         timeoutSeconds: args.timeoutSeconds,
+        cpu: args.cpu,
+        memoryLimit: true,
         env: args.env,
         output: 'capture',
         onOutput: args.quiet ? undefined : (chunk) => io.stderr.write(chunk.toString('utf8')),

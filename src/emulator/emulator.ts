@@ -12,6 +12,7 @@ import { runtimeEnvironment } from './environment.js';
 import { entrypointErrorMessage, errorBody, exitErrorMessage } from './errors.js';
 import { functionArn, newRequestId, newTraceId } from './ids.js';
 import { checkMemoryMb, checkTimeoutSeconds } from './limits.js';
+import { createSandbox, lambdaCpus, type CpuMode, type Sandbox } from './cgroups.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
 import {
   endLine,
@@ -59,6 +60,16 @@ export interface EmulatorOptions {
    * after the first invocation, so that reading /proc never sits in a cold start being timed.
    */
   memorySampleIntervalMs?: number;
+  /**
+   * `lambda`: hold the runtime's process tree to Lambda's CPU share for memoryMb (1,769 MB = one vCPU) with
+   * a cgroup; `host` (default): the whole machine.
+   */
+  cpu?: CpuMode;
+  /**
+   * Stop a runtime that goes over memoryMb and report Runtime.OutOfMemory, as Lambda does: with the same
+   * cgroup when there is one, else by sampling its memory. Default false.
+   */
+  memoryLimit?: boolean;
 }
 
 /** An event: raw bytes or text as given, anything else (or nothing: `{}`) as JSON. */
@@ -143,6 +154,10 @@ export interface InvokeResult {
 
 interface Instance {
   readonly process: RuntimeProcess;
+  /** Its cgroup, when it has one. */
+  readonly sandbox?: Sandbox;
+  /** Stopped for going over the memory size (the cgroup's OOM killer, or the sampling watch). */
+  outOfMemory?: boolean;
   readonly memory: ProcessTreeMemory;
   sampler?: NodeJS.Timeout;
   /** performance.now() of the first GET /next. */
@@ -191,6 +206,9 @@ interface Ending {
 const EXIT_GRACE_MS = 20;
 /** A runtime that posted /init/error exits by itself; it is killed if it has not after this long. */
 const INIT_ERROR_EXIT_GRACE_MS = 1000;
+const MIB = 1024 * 1024;
+/** The line about missing cgroups is said once per process. */
+let saidNoSandbox = false;
 /** Lambda's limit on the init phase of an on-demand function. */
 const INIT_TIMEOUT_SECONDS = 10;
 /** Captured output kept per invocation; beyond it the rest is dropped (the runtime is still drained). */
@@ -403,7 +421,9 @@ export class Emulator {
 
   private async spawn(): Promise<Instance> {
     this.server.resetRuntime();
+    const sandbox = this.sandbox();
     const process = await RuntimeProcess.start({
+      beforeExec: (pid) => this.enter(sandbox, pid),
       argv: this.argv,
       cwd: this.taskRoot,
       env: runtimeEnvironment({
@@ -418,9 +438,72 @@ export class Emulator {
       onOutput: (chunk, stream) => this.onOutput(chunk, stream),
     });
     const memory = new ProcessTreeMemory(process.pid);
-    const instance: Instance = { process, memory, gone: false };
+    const instance: Instance = {
+      process,
+      memory,
+      sandbox: sandbox?.entered ? sandbox.sandbox : undefined,
+      gone: false,
+    };
+    if (sandbox && !sandbox.entered) void sandbox.sandbox.remove();
+    // Without a cgroup, the memory size is held by sampling, from the start (it costs a /proc read now and then).
+    if (this.options.memoryLimit && !instance.sandbox) this.startSampler(instance);
     void process.exited.then((info) => this.onExit(instance, info));
     return instance;
+  }
+
+  /** The cgroup the next runtime goes into, when this emulator limits CPU or memory and one can be made. */
+  private sandbox(): { sandbox: Sandbox; entered: boolean } | undefined {
+    const cpus = this.options.cpu === 'lambda' ? lambdaCpus(this.memoryMb) : undefined;
+    const memoryBytes = this.options.memoryLimit ? this.memoryMb * MIB : undefined;
+    if (cpus === undefined && memoryBytes === undefined) return undefined;
+    const made = createSandbox({ cpus, memoryBytes });
+    if ('sandbox' in made) return { sandbox: made.sandbox, entered: false };
+    this.sayNoSandbox(made.unavailable);
+    return undefined;
+  }
+
+  private enter(sandbox: { sandbox: Sandbox; entered: boolean } | undefined, pid: number): void {
+    if (!sandbox) return;
+    try {
+      sandbox.sandbox.add(pid);
+      sandbox.entered = true;
+    } catch (error) {
+      this.sayNoSandbox(
+        `cannot move the runtime into its ${sandbox.sandbox.kind} cgroup: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** One line per process, however many emulators (watch runs several). */
+  private sayNoSandbox(reason: string): void {
+    if (saidNoSandbox) return;
+    saidNoSandbox = true;
+    const what = [
+      this.options.cpu === 'lambda'
+        ? `Lambda's CPU share (${lambdaCpus(this.memoryMb).toFixed(3)} vCPU for ${this.memoryMb} MB)`
+        : undefined,
+      this.options.memoryLimit ? `a ${this.memoryMb} MB memory limit` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' or ');
+    const fallback = this.options.memoryLimit ? '; its memory is watched by sampling instead' : '';
+    this.options.log?.(
+      `aot-lambda: cannot give the runtime ${what}: no usable cgroup (${reason}). It runs with the whole machine's CPU${fallback}.`,
+    );
+  }
+
+  /** Memory samples between invocations' ends; with a memory limit and no cgroup, also the limit's watch. */
+  private startSampler(instance: Instance): void {
+    if (instance.sampler) return;
+    const limit = this.options.memoryLimit && !instance.sandbox ? this.memoryMb * MIB : undefined;
+    instance.sampler = setInterval(() => {
+      const peak = instance.memory.sample();
+      if (limit !== undefined && peak > limit && !instance.gone) {
+        instance.outOfMemory = true;
+        instance.process.killGroup();
+      }
+    }, this.options.memorySampleIntervalMs ?? 100);
+    instance.sampler.unref();
   }
 
   /** Makes sure the instance's process group is dead and the server forgot it. Idempotent. */
@@ -430,6 +513,7 @@ export class Emulator {
       if (graceMs > 0) await within(instance.process.exited, graceMs);
       await instance.process.terminate();
       clearInterval(instance.sampler);
+      await instance.sandbox?.remove();
       if (this.instance === instance) {
         this.instance = undefined;
         this.server.resetRuntime();
@@ -543,14 +627,13 @@ export class Emulator {
 
   private exitEnding(active: Active, info: ExitInfo): Ending {
     const message = exitErrorMessage(active.invocation.requestId, info.code, info.signal);
+    const instance = active.instance;
+    if (instance.sandbox?.oomKilled()) instance.outOfMemory = true;
+    // Lambda's words for a runtime killed at its memory size: the exit, typed Runtime.OutOfMemory.
+    const errorType = instance.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
     this.logStart(active);
-    this.emit(active.lines, message, 'Runtime.ExitError');
-    return {
-      outcome: 'exit-error',
-      statusCode: 502,
-      payload: errorBody('Runtime.ExitError', message),
-      errorType: 'Runtime.ExitError',
-    };
+    this.emit(active.lines, message, errorType);
+    return { outcome: 'exit-error', statusCode: 502, payload: errorBody(errorType, message), errorType };
   }
 
   private async onTimeout(active: Active): Promise<void> {
@@ -611,12 +694,11 @@ export class Emulator {
     // The runtime wrote its logs before it answered; one turn of the loop lets those pipe reads land here.
     if (this.options.output === 'capture') await new Promise((resolveTurn) => setImmediate(resolveTurn));
     const instance = active.instance;
-    const peakBytes = instance.memory.sample(); // VmHWM is a high-water mark: a sample now covers the invocation
-    if (!instance.sampler && !instance.gone) {
-      const memory = instance.memory;
-      instance.sampler = setInterval(() => memory.sample(), this.options.memorySampleIntervalMs ?? 100);
-      instance.sampler.unref();
-    }
+    // VmHWM is a high-water mark: a sample now covers the invocation. A tree the limit stopped used it all
+    // (VmHWM counts shared file pages the cgroup does not, so it may read more than the limit: Lambda says the size).
+    const sampled = instance.memory.sample();
+    const peakBytes = instance.outOfMemory ? this.memoryMb * MIB : sampled;
+    if (!instance.gone) this.startSampler(instance);
     this.logStart(active);
     const spawnedAt = instance.process.spawnedAt;
     const initDurationMs = active.coldStart ? (instance.initDoneAt ?? endedAt) - spawnedAt : undefined;

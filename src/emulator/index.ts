@@ -22,6 +22,7 @@ export {
   DEFAULT_TIMEOUT_SECONDS,
   DEFAULT_FUNCTION_NAME,
 } from './constants.js';
+export { cpuModes, lambdaCpus, MEMORY_MB_PER_VCPU, type CpuMode } from './cgroups.js';
 export { checkMemoryMb, checkTimeoutSeconds, LimitError, MEMORY_LIMITS, TIMEOUT_LIMITS } from './limits.js';
 export { validateErrorType } from './errors.js';
 export { reportLine, startLine, endLine, initReportLine, type ReportFields } from './report-lines.js';

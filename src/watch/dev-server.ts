@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_REGION, EMULATED_ACCOUNT_ID, MAX_PAYLOAD_BYTES } from '../emulator/constants.js';
-import type { InvokeOptions, InvokeResult } from '../emulator/index.js';
+import type { InvokeOptions, InvokeResponse, InvokeResult } from '../emulator/index.js';
 import { gatewayError, httpApiEvent, httpApiResponse, type HttpResponseParts } from './http-api-event.js';
 
 export interface DevServerOptions {
@@ -78,6 +78,24 @@ export function invokedName(pathSegment: string): string {
   return fromArn ? (fromArn[1] as string) : (decoded.split(':')[0] as string);
 }
 
+/**
+ * The runtime's answer as soon as it is posted, as Lambda's Invoke API returns it; the invocation goes on
+ * (and its END/REPORT is printed) until the runtime asks for the next event.
+ */
+function answerOf(
+  options: DevServerOptions,
+  payload: Buffer,
+  invokeOptions: InvokeOptions = {},
+): Promise<InvokeResponse | InvokeResult> {
+  let answered: (response: InvokeResponse) => void = () => undefined;
+  const early = new Promise<InvokeResponse>((resolve) => (answered = resolve));
+  const whole = options.invoke(payload, { ...invokeOptions, onResponse: (response) => answered(response) });
+  // Whatever comes first (the whole result, when the runtime never answered). A rejection of `whole` after
+  // the answer can only be the server stopping: nothing is waiting for it then.
+  whole.catch(() => undefined);
+  return Promise.race([early, whole]);
+}
+
 function logTail(result: InvokeResult): string {
   const text = Buffer.from([result.logs ?? '', ...result.lines].join('\n') + '\n');
   return text.subarray(Math.max(0, text.length - LOG_TAIL_BYTES)).toString('base64');
@@ -112,7 +130,10 @@ async function serveInvoke(
   if (type !== 'RequestResponse') {
     return awsError(response, 400, 'InvalidParameterValueException', `unknown X-Amz-Invocation-Type ${type}`);
   }
-  const result = await options.invoke(payload, invokeOptions);
+  // The log tail needs the whole invocation; otherwise answer as soon as the runtime does.
+  const whole =
+    request.headers['x-amz-log-type'] === 'Tail' ? await options.invoke(payload, invokeOptions) : undefined;
+  const result = whole ?? (await answerOf(options, payload, invokeOptions));
   if (result.outcome === 'request-too-large') {
     return awsError(response, 413, 'RequestTooLargeException', result.payload);
   }
@@ -122,7 +143,7 @@ async function serveInvoke(
     'x-amzn-requestid': result.requestId,
   };
   if (!result.ok) headers['x-amz-function-error'] = 'Unhandled';
-  if (request.headers['x-amz-log-type'] === 'Tail') headers['x-amz-log-result'] = logTail(result);
+  if (whole) headers['x-amz-log-result'] = logTail(whole);
   send(response, 200, headers, result.payload);
 }
 
@@ -142,7 +163,7 @@ async function serveFrontDoor(
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       httpVersion: request.httpVersion,
     });
-    const result = await options.invoke(Buffer.from(JSON.stringify(event)));
+    const result = await answerOf(options, Buffer.from(JSON.stringify(event)));
     answer = result.ok
       ? httpApiResponse(result.payload)
       : result.outcome === 'timeout'

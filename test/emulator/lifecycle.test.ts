@@ -189,9 +189,11 @@ describe('runtime process lifecycle', () => {
       for (let i = 1; i < results.length; i++) {
         const previous = results[i - 1] as (typeof results)[number];
         const current = results[i] as (typeof results)[number];
+        // Both from one monotonic clock (they once mixed Date.now() and performance.now(), which drift apart).
         assert.ok(current.startedAtMs >= previous.endedAtMs, `invocation ${i} started before ${i - 1} ended`);
         const seenAt = (r: typeof current) => json<{ receivedAt: number }>(r.payload).receivedAt;
-        assert.ok(seenAt(current) - seenAt(previous) >= 150, 'the runtime got them at least 150 ms apart');
+        // The runtime's own clock, in whole ms, and Node timers may fire up to 1 ms early against it.
+        assert.ok(seenAt(current) - seenAt(previous) >= 148, 'the runtime got them at least 150 ms apart');
       }
     } finally {
       await emulator.close();

@@ -43,6 +43,9 @@ describe('aot-lambda watch: usage errors name the problem and the fix, exit 2, s
     const timeout = watch(dir, '--timeout', '1e9');
     assert.equal(timeout.status, 2);
     assert.match(timeout.stderr, /--timeout 1e9: Lambda allows 1 to 900 s/);
+    const cpu = watch(dir, '--cpu', 'fast');
+    assert.equal(cpu.status, 2);
+    assert.match(cpu.stderr, /--cpu fast: expected lambda or host/);
     const memory = watch(dir, '--memory', '64');
     assert.equal(memory.status, 2);
     assert.match(memory.stderr, /--memory 64: Lambda allows 128 to 10240 MB/);
@@ -57,6 +60,7 @@ describe('aot-lambda watch: usage errors name the problem and the fix, exit 2, s
       '--http',
       '--memory',
       '--timeout',
+      '--cpu',
       '--concurrency',
       '--env',
       '--no-rebuild',

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { Emulator } from '../../src/emulator/index.js';
 import { findExecutable } from '../../src/tools.js';
@@ -68,6 +69,20 @@ describe('watch: Invoke API', () => {
       const body = (await response.json()) as { event: { n: number } };
       assert.equal(body.event.n, 1);
     }
+  });
+
+  it('answers as soon as the runtime posts its response, as Lambda does, while the invocation goes on', async () => {
+    const began = performance.now();
+    const response = await invoke({ action: 'after-response', ms: 800, text: 'w' });
+    const answeredAfter = performance.now() - began;
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { answered: true });
+    assert.ok(
+      answeredAfter < 700,
+      `answered after ${answeredAfter.toFixed(0)} ms, not after the 800 ms of work`,
+    );
+    // Let that runtime finish its post-response work before the next test counts runtimes.
+    await new Promise((resolve) => setTimeout(resolve, 900));
   });
 
   it('marks a function error with X-Amz-Function-Error and returns the error document', async () => {
@@ -185,7 +200,11 @@ describe('watch: runtimes scale with concurrent requests and restart after a reb
   });
 
   it('cold-starts a new runtime after retireAll (a rebuild)', async () => {
-    const pid = async () => ((await (await invoke({ action: 'echo' })).json()) as { pid: number }).pid;
+    // With a log tail the answer waits for the whole invocation, so the runtime is free again when it
+    // comes; without, the answer comes at the response and a request right after may find it still busy.
+    const pid = async () =>
+      ((await (await invoke({ action: 'echo' }, { 'x-amz-log-type': 'Tail' })).json()) as { pid: number })
+        .pid;
     const warm = await pid();
     assert.equal(await pid(), warm, 'kept warm between requests');
     pool.retireAll();
