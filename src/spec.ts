@@ -6,8 +6,17 @@ import { packagings, type Packaging } from './catalog/packaging.js';
 import { runtimes, targetGlibc, type LambdaRuntime } from './catalog/runtimes.js';
 import { templateFor, type FunctionTemplate } from './catalog/templates.js';
 import { formattingChars, identifierUnicodeVersion, unassignedChars } from './csharp/identifier-chars.js';
-import { csharpKeywords, identifierPart, identifierStart } from './csharp/keywords.js';
-import { parseTypeList, splitTypeList, TypeNameError } from './csharp/type-names.js';
+import { csharpKeywords } from './csharp/keywords.js';
+import { frameworkTypes, implicitUsings } from './catalog/framework-types.js';
+import {
+  isBuiltInAlias,
+  isKnownValueType,
+  parseTypeList,
+  parseTypeTree,
+  splitTypeList,
+  TypeNameError,
+  type TypeNode,
+} from './csharp/type-names.js';
 import { printable, settingByKey, SettingError, type Settings } from './settings.js';
 
 /**
@@ -44,6 +53,8 @@ export interface ProjectSpec {
   readonly jsonTypes: readonly string[];
   /** Simple names from --json-types that the project does not define yet: the generator writes a record for each. */
   readonly stubTypes: readonly string[];
+  /** Namespaces LambdaJsonContext.cs imports for the .NET types in jsonTypes (beyond the SDK's implicit ones). */
+  readonly jsonUsings: readonly string[];
   readonly reflectionTypes: readonly ReflectionType[];
   readonly packages: readonly PackageRef[];
   /** Packages of the test project: the common test packages, then the client's. */
@@ -75,17 +86,11 @@ export interface ProjectSpec {
 
 const namePattern = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 const maxNameLength = 64;
-
-/** Names of framework types that need no stub (System, collections, JSON DOM). */
-const frameworkTypeNames = new Set(
-  (
-    'List IList IReadOnlyList ICollection IReadOnlyCollection IEnumerable Dictionary IDictionary ' +
-    'IReadOnlyDictionary HashSet ISet SortedDictionary KeyValuePair Queue Stack LinkedList Nullable DateTime ' +
-    'DateTimeOffset DateOnly TimeOnly TimeSpan Guid Uri Version Int16 Int32 Int64 UInt16 UInt32 UInt64 String ' +
-    'Boolean Decimal Double Single Byte SByte Char Object Half Int128 UInt128 JsonElement JsonDocument JsonNode ' +
-    'JsonObject JsonArray JsonValue Memory ReadOnlyMemory ImmutableArray ImmutableList ImmutableDictionary'
-  ).split(' '),
-);
+/**
+ * Windows refuses a file or folder whose name, up to its first dot, is a DOS device (any case): the project folder,
+ * `<name>.sln` and `<name>.csproj` all start with the name.
+ */
+const windowsDevice = /^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\.|$)/i;
 
 function fail(key: Parameters<typeof settingByKey>[0], message: string): never {
   throw new SettingError(settingByKey(key), printable(message));
@@ -100,6 +105,14 @@ function deriveNamespace(name: string): string {
       'name',
       `'${name}' is not a valid project name: start with an ASCII letter and use only letters, digits, '_', '-' ` +
         `and '.' between parts (no spaces, slashes or '..'), e.g. Orders or Contoso.Orders.`,
+    );
+  }
+  const device = windowsDevice.exec(name);
+  if (device) {
+    fail(
+      'name',
+      `'${name}': '${device[1]}' is a device name Windows reserves (CON, PRN, AUX, NUL, COM0-9, LPT0-9, with or ` +
+        `without an extension), so the project could not be checked out on Windows; try e.g. ${capitalise((device[1] as string).toLowerCase())}Function.`,
     );
   }
   return name
@@ -211,22 +224,106 @@ function parseReflectionTypes(text: string, defaultAssembly: string): Reflection
   return [...seen.values()];
 }
 
-const typeNameToken = new RegExp(`${identifierStart}(?:${identifierPart}|[.:])*(<)?`, 'gu');
+/** A generic argument named like a type parameter (T, TKey, TResult): not a type JSON can be generated for. */
+const typeParameter = /^T(?:[A-Z][a-z0-9]*)*$/;
 
-/** Simple (unqualified, non-generic-definition) names used in the type list that nothing defines yet. */
-function findStubTypes(jsonTypes: readonly string[], defined: ReadonlySet<string>): string[] {
-  const names = new Set<string>();
-  for (const type of jsonTypes) {
-    // Identifier characters as the type-name parser reads them (letter numbers, combining marks, connectors,
-    // format characters): a narrower class would cut 'ⅫÉ' into a stub named 'É'.
-    for (const match of type.matchAll(typeNameToken)) {
-      const [token, generic] = [match[0].replace(/<$/, ''), match[1]];
-      if (generic || token.includes('.') || token.includes('::')) continue;
-      if (csharpKeywords.has(token) || frameworkTypeNames.has(token) || defined.has(token)) continue;
-      names.add(token);
-    }
-  }
-  return [...names];
+interface JsonTypeResolution {
+  /** Simple names nothing defines: the generator writes a placeholder record for each. */
+  readonly stubs: readonly string[];
+  /** Namespaces of .NET types named without their namespace that the SDK does not import implicitly. */
+  readonly usings: readonly string[];
+  /** Why the generated project would not compile, when it would not. */
+  readonly problem?: string;
+}
+
+/**
+ * Resolves every type named in the --json-types entries, as the C# compiler would in the generated
+ * LambdaJsonContext.cs: a .NET type the catalogue knows (with its number of type arguments), a type of the project
+ * (the template's, or a placeholder record), or a name qualified by the project's own namespace.
+ */
+function resolveJsonTypes(
+  entries: readonly string[],
+  namespace: string,
+  defined: ReadonlySet<string>,
+): JsonTypeResolution {
+  const stubs = new Set<string>();
+  const usings = new Set<string>();
+  const problems: string[] = [];
+  const arguments_ = (n: number): string => `${n} type argument${n === 1 ? '' : 's'}`;
+  const visit = (entry: string, node: TypeNode, isArgument: boolean): void => {
+    const name = node.name.replace(/^global::/, '');
+    const dot = name.lastIndexOf('.');
+    const [qualifier, simple] = [name.slice(0, Math.max(dot, 0)), name.slice(dot + 1)];
+    const arity = node.args.length;
+    const known = frameworkTypes.find(
+      (t) => t.name === simple && (qualifier === '' || qualifier === t.namespace),
+    );
+    if (isBuiltInAlias(name)) {
+      // int, string, object...
+    } else if (known && (qualifier !== '' || !defined.has(simple))) {
+      if (!known.arities.includes(arity)) {
+        const example = known.arities.map((n) =>
+          n === 0 ? simple : `${simple}<${['string', 'string', 'Order'].slice(-n).join(', ')}>`,
+        );
+        problems.push(
+          `'${entry}': ${name} takes ${known.arities.map(arguments_).join(' or ')}, not ${arity}: e.g. ${example.join(' or ')}`,
+        );
+      } else if (known.name === 'Nullable' && !isKnownValueType((node.args[0] as TypeNode).name)) {
+        problems.push(
+          `'${entry}': Nullable<> takes a value type (int, DateTime, Guid...), and ${(node.args[0] as TypeNode).name} is ` +
+            `not one the generator knows; a class is nullable already: name it without Nullable<>`,
+        );
+      } else if (qualifier === '' && !implicitUsings.has(known.namespace)) usings.add(known.namespace);
+    } else if (qualifier !== '' && qualifier !== namespace) {
+      problems.push(
+        `'${entry}': the namespace ${qualifier} is not in the generated project (its namespace is ${namespace}) ` +
+          `nor one of .NET's the generator knows, so it would not compile. Name the type without a namespace (a ` +
+          `placeholder record is generated in ${namespace}), or add it to LambdaJsonContext.cs once it exists`,
+      );
+    } else if (arity > 0) {
+      problems.push(
+        `'${entry}': ${simple}<> is neither a generic .NET type the generator knows (such as List<T> or ` +
+          `Dictionary<TKey, TValue>) nor defined by the project, and placeholders are written only for ` +
+          `non-generic names, so it would not compile. Name closed types (e.g. ${simple} or List<${simple}>), and ` +
+          `add generic ones to LambdaJsonContext.cs once they exist`,
+      );
+    } else if (isArgument && typeParameter.test(simple) && !defined.has(simple)) {
+      problems.push(
+        `'${entry}': '${simple}' reads as a type parameter, but JSON source generation needs a concrete type: ` +
+          `name it, e.g. List<Order>`,
+      );
+    } else if (!defined.has(simple)) stubs.add(simple);
+    for (const arg of node.args) visit(entry, arg, true);
+  };
+  for (const entry of entries) visit(entry, parseTypeTree(entry), false);
+  return {
+    stubs: [...stubs],
+    usings: [...usings].sort(),
+    ...(problems.length > 0 ? { problem: problems[0] as string } : {}),
+  };
+}
+
+/** Types every generated project defines, besides the template's models: a placeholder must not repeat them. */
+const generatedTypes = ['Function', 'LambdaJsonContext'];
+
+function jsonTypeResolution(
+  spec: Pick<ProjectSpec, 'settings' | 'namespace' | 'template'>,
+): JsonTypeResolution {
+  return resolveJsonTypes(
+    parseTypeList(spec.settings.jsonTypes),
+    spec.namespace,
+    new Set([...spec.template.modelTypes, ...generatedTypes]),
+  );
+}
+
+/**
+ * Throws SettingError when a --json-types entry would not compile in the generated project (an unknown generic,
+ * a namespace the project does not have, a type parameter, a wrong number of type arguments). Only `new` asks:
+ * `convert` adds types to a project that defines its own.
+ */
+export function checkJsonTypesCompile(spec: ProjectSpec): void {
+  const { problem } = jsonTypeResolution(spec);
+  if (problem !== undefined) fail('jsonTypes', `--json-types: ${problem}.`);
 }
 
 /** The template with the client's variant applied; a client the template refuses is a SettingError with the reason. */
@@ -251,6 +348,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
   const contextNamespace = client.contextNamespace.replace('{ns}', namespace);
 
   const extraTypes = validateJsonTypes(settings.jsonTypes);
+  const resolution = jsonTypeResolution({ settings, namespace, template });
   const jsonTypes = [
     ...new Set([template.inputType, template.outputType, ...(template.jsonTypes ?? []), ...extraTypes]),
   ];
@@ -281,7 +379,8 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     sdk: template.sdk ?? 'Microsoft.NET.Sdk',
     packaging: find(packagings, settings.packaging),
     jsonTypes,
-    stubTypes: findStubTypes(extraTypes, new Set(template.modelTypes)),
+    stubTypes: resolution.stubs,
+    jsonUsings: resolution.usings,
     reflectionTypes: parseReflectionTypes(settings.reflectionTypes, assemblyName),
     packages: [...client.packages, ...(template.packages ?? [])],
     testPackages: [

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { sh } from '../../src/render/escape.js';
 import { renderProject } from '../../src/render/render-project.js';
@@ -23,7 +23,7 @@ import {
 } from '../../src/settings.js';
 import { isTemplatePath } from '../../src/catalog/template-manifest.js';
 import { readPreset } from '../../src/preset.js';
-import { buildSpec, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
+import { buildSpec, checkJsonTypesCompile, validateJsonTypes, type ProjectSpec } from '../../src/spec.js';
 import { readStoredSettings, storedSettingsText, validateFreeText } from '../../src/stored-settings.js';
 import { requireTool, streamTool } from '../../src/tools.js';
 
@@ -168,6 +168,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   configuring(): void {
     const settings: Settings = completeSettings(this.given);
     const spec = buildSpec(settings);
+    checkJsonTypesCompile(spec);
     this.spec = spec;
     if (!this.inPlace) {
       this.target = resolve(this._cwd(), spec.name);
@@ -307,7 +308,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       : changed === 0
         ? `${spec.name} is up to date (${settings}): all ${outcome.identical} files identical.`
         : `${this.inPlace ? 'Updated' : 'Created'} ${spec.name} (${settings}): ${counts}.`;
-    const shown = relative(process.cwd(), this.target);
+    // Relative to where the user is when it is below it (`cd Orders`), else absolute; nothing when already there.
+    const below = relative(process.cwd(), this.target);
+    const shown = below.startsWith('..') || isAbsolute(below) ? this.target : below;
     const arch = spec.architecture;
     this.log.writeln(
       [

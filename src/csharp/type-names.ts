@@ -16,7 +16,7 @@ const builtInAliases = new Set([...valueTypeAliases, 'object', 'string']);
 /** `?` is kept only on these: on reference types it is an annotation that `typeof` rejects (CS8639). */
 const valueTypes = new Set([
   ...valueTypeAliases,
-  ...'DateTime DateTimeOffset DateOnly TimeOnly TimeSpan Guid Int32 Int64 Boolean Decimal Double Single Half Int128 UInt128 JsonElement'.split(
+  ...'DateTime DateTimeOffset DateOnly TimeOnly TimeSpan Guid Int16 Int32 Int64 UInt16 UInt32 UInt64 Byte SByte Char Boolean Decimal Double Single Half Int128 UInt128 JsonElement'.split(
     ' ',
   ),
 ]);
@@ -27,10 +27,10 @@ const taskTypes = new Set([
   'System.Threading.Tasks.ValueTask',
 ]);
 
-interface TypeNode {
-  name: string;
-  args: TypeNode[];
-  suffix: string; // `?`, `[]`, `[,]` ... in order
+export interface TypeNode {
+  readonly name: string;
+  readonly args: readonly TypeNode[];
+  readonly suffix: string; // `?`, `[]`, `[,]` ... in order
 }
 
 class Reader {
@@ -121,14 +121,26 @@ function unwrapTask(node: TypeNode): TypeNode {
   return node;
 }
 
-/** Parses one type name; throws TypeNameError naming the problem. */
-export function parseTypeName(text: string): string {
+/** Parses one type name into its tree (Task<T> unwrapped); throws TypeNameError naming the problem. */
+export function parseTypeTree(text: string): TypeNode {
   const r = new Reader(text);
   if (r.peek() === '') throw new TypeNameError('an empty type name was given');
   const node = parseType(r);
   if (r.peek() !== '') r.fail('unexpected text');
-  return render(unwrapTask(node));
+  return unwrapTask(node);
 }
+
+/** Parses one type name; throws TypeNameError naming the problem. */
+export function parseTypeName(text: string): string {
+  return render(parseTypeTree(text));
+}
+
+/** Whether `name` (a keyword alias, or a .NET struct name, System.-qualified or not) is a value type this parser knows. */
+export const isKnownValueType = (name: string): boolean =>
+  valueTypes.has(name.replace(/^(global::)?System\./, ''));
+
+/** Whether `name` is one of C#'s keyword aliases of a built-in type (int, string, object...). */
+export const isBuiltInAlias = (name: string): boolean => builtInAliases.has(name);
 
 /** Splits a comma-separated list at top level (commas inside `<>` or `[]` belong to the type). */
 export function splitTypeList(text: string): string[] {

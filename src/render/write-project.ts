@@ -136,6 +136,14 @@ export function planWrites(
   shown: string,
   baseline: ReadonlyMap<string, ProjectFile> = new Map(),
 ): WritePlan {
+  for (const file of files) {
+    // The paths come from the file plan and a template's manifest: none may climb out or be absolute.
+    if (isAbsolute(file.path) || file.path.split(/[\\/]/).some((part) => part === '..' || part === '')) {
+      throw new DestinationError(
+        `'${file.path}' is not a path inside the project: the generator does not write it.`,
+      );
+    }
+  }
   const realRoot = checkTarget(root, shown);
   if (realRoot === undefined) {
     return { root, rootExists: false, files: files.map((f) => ({ ...f, status: 'create' as const })) };

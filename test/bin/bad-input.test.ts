@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   cpSync,
   existsSync,
   lstatSync,
@@ -9,6 +11,7 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -18,6 +21,8 @@ import { describe, it } from 'node:test';
 import { renderProject } from '../../src/render/render-project.js';
 import { completeSettings, settingByKey, type SettingKey } from '../../src/settings.js';
 import { buildSpec } from '../../src/spec.js';
+import { findExecutable } from '../../src/tools.js';
+import { tempDir } from '../helpers/fs.js';
 import { nodeOnlyPath, runBin, snapshot, userFolder, type BinResult } from './run-bin.js';
 
 /**
@@ -38,7 +43,16 @@ interface Refusal {
   readonly says: readonly RegExp[];
   /** Files in the working folder before the run (besides the usual user files). */
   readonly existing?: Record<string, string>;
+  /** Prepares what files cannot express (symlinks, pipes); returns a check run after the refusal. */
+  readonly setup?: (cwd: string) => (() => void) | void;
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A file outside the working folder, and a check that a run left it as it was. */
+function outsideFile(): { path: string; unchanged: () => void } {
+  const path = join(tempDir('aot-lambda-outside-'), 'precious.txt');
+  writeFileSync(path, 'not yours\n');
+  return { path, unchanged: () => assert.equal(readFileSync(path, 'utf8'), 'not yours\n', path) };
 }
 
 const invalidName =
@@ -153,6 +167,91 @@ const refusals: Refusal[] = [
     says: [/The folder 'Demo' already exists and is not empty/, /pass --force to overwrite/],
   },
   {
+    label: '--force where README.md is a symlink to a file outside the project (issue 17.1)',
+    args: ['Orders', '--yes', '--skip-install', '--force'],
+    existing: { 'Orders/keep.txt': 'mine\n' },
+    setup: (cwd) => {
+      const outside = outsideFile();
+      symlinkSync(outside.path, join(cwd, 'Orders/README.md'));
+      return outside.unchanged;
+    },
+    says: [
+      /'Orders\/README\.md' is a symbolic link to '.*precious\.txt', outside the project folder/,
+      /Remove the link/,
+    ],
+  },
+  {
+    label: '--force where a folder of the project is a symlink leading outside it',
+    args: ['Orders', '--yes', '--skip-install', '--force'],
+    existing: { 'Orders/keep.txt': 'mine\n' },
+    setup: (cwd) => {
+      const outside = tempDir('aot-lambda-outside-');
+      symlinkSync(outside, join(cwd, 'Orders/src'));
+      return () => assert.deepEqual(readdirSync(outside), [], 'nothing written outside');
+    },
+    says: [/'Orders\/src' is a symbolic link to '.*', outside the project folder/],
+  },
+  {
+    label: '--force where a file sits where the project needs a folder',
+    args: ['Orders', '--yes', '--skip-install', '--force'],
+    existing: { 'Orders/scripts': 'a file\n' },
+    says: [/'Orders\/scripts' is a file, but the project needs a folder there: move it away/],
+  },
+  {
+    label: '--force where a named pipe sits where a file goes (never opened: no hang)',
+    args: ['Orders', '--yes', '--skip-install', '--force'],
+    existing: { 'Orders/keep.txt': 'mine\n' },
+    setup: (cwd) => {
+      execFileSync('mkfifo', [join(cwd, 'Orders/README.md')]);
+    },
+    says: [/'Orders\/README\.md' is a named pipe, but the project writes a file there/],
+  },
+  {
+    label: 'a target that is a regular file (issue 17.11)',
+    args: ['Orders', '--yes', '--skip-install'],
+    existing: { Orders: 'a file\n' },
+    says: [/'Orders' is a file, not a folder: choose another name for the project or move it away\./],
+  },
+  {
+    label: 'a target that is a dangling symlink (issue 17.11)',
+    args: ['Orders', '--yes', '--skip-install'],
+    setup: (cwd) => symlinkSync('gone', join(cwd, 'Orders')),
+    says: [
+      /'Orders' is a symbolic link to 'gone', which does not exist: remove the link or choose another name\./,
+    ],
+  },
+  ...['con', 'nul', 'COM1', 'aux.Foo', 'Lpt9.Orders'].map((name): Refusal => ({
+    label: `the Windows device name ${name} (issue 17.13)`,
+    args: [name, '--yes', '--skip-install'],
+    says: [
+      new RegExp(
+        `'${escape(name)}': '${escape(name.split('.')[0] as string)}' is a device name Windows reserves`,
+      ),
+      /could not be checked out on Windows; try e\.g\. \w+Function\./,
+    ],
+  })),
+  ...(
+    [
+      [
+        'Foo<T>',
+        /'Foo<T>': Foo<> is neither a generic \.NET type the generator knows .* nor defined by the project/,
+      ],
+      [
+        'Ns.Outer.Inner',
+        /'Ns\.Outer\.Inner': the namespace Ns\.Outer is not in the generated project \(its namespace is Ok\)/,
+      ],
+      ['List<T>', /'List<T>': 'T' reads as a type parameter, .* e\.g\. List<Order>/],
+      [
+        'Dictionary<string>',
+        /'Dictionary<string>': Dictionary takes 2 type arguments, not 1: e\.g\. Dictionary<string, Order>/,
+      ],
+    ] as const
+  ).map(([types, says]): Refusal => ({
+    label: `--json-types ${JSON.stringify(types)}, which would not compile (issue 17.10)`,
+    args: ['Ok', '--yes', '--skip-install', '--json-types', types],
+    says: [says],
+  })),
+  {
     label: 'no dotnet on PATH for the restore step',
     args: ['Dn', '--yes'],
     env: { ...process.env, PATH: nodeOnlyPath() },
@@ -177,6 +276,7 @@ describe('aot-lambda new: the bad-input catalogue (child process, stdin closed)'
   for (const refusal of refusals) {
     it(`refuses ${refusal.label}`, async () => {
       const cwd = userFolder(refusal.existing);
+      const check = refusal.setup?.(cwd);
       const before = snapshot(cwd);
       const result = await runBin(['new', ...refusal.args], {
         cwd,
@@ -184,6 +284,7 @@ describe('aot-lambda new: the bad-input catalogue (child process, stdin closed)'
       });
       assertOneError(result, refusal.says);
       assert.deepEqual(snapshot(cwd), before, 'the working folder is unchanged');
+      check?.();
     });
   }
 });
@@ -194,6 +295,19 @@ describe('aot-lambda new: runs that succeed without a terminal', { concurrency }
     const before = snapshot(cwd);
     const result = await runBin(['new', 'Demo', '--yes', '--skip-install'], { cwd });
     assert.equal(result.code, 0, result.stderr);
+    // Yeoman's noise is gone (issue 15.4): no npm step, no 'force' on a fresh .yo-rc.json, no 'info' prefixes.
+    assert.doesNotMatch(result.stderr, /package\.json|force|\binfo\b|conflict/);
+    assert.match(result.stderr, /^ +create Demo\/\.yo-rc\.json$/m);
+    assert.match(
+      result.stderr,
+      /^Created Demo \(net10\.0, provided\.al2023, x86_64, client runtime-support\): 19 new/m,
+    );
+    assert.match(result.stderr, /^Next:\n {2}cd Demo\n/m);
+    assert.match(result.stderr, /^ {2}scripts\/build\.sh --local +# linux-x64 executable/m);
+    assert.match(
+      result.stderr,
+      /^ {2}aot-lambda doctor artifacts\/publish\/bootstrap --architecture x86_64 --runtime provided\.al2023$/m,
+    );
     const after = snapshot(cwd);
     for (const [path, bytes] of before) assert.equal(after.get(path), bytes, path);
     const expected = renderProject(buildSpec(completeSettings({ name: 'Demo' })));
@@ -224,7 +338,7 @@ describe('aot-lambda new: runs that succeed without a terminal', { concurrency }
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout + result.stderr,
-      /warning: 'Foo-Bar' contains '-': the C# namespace is Foo_Bar\./,
+      /^warning: 'Foo-Bar' contains '-': the C# namespace is Foo_Bar\.$/m,
     );
     assert.match(readFileSync(join(cwd, 'Foo-Bar/src/Foo-Bar/Function.cs'), 'utf8'), /^namespace Foo_Bar;$/m);
     assert.match(
@@ -243,6 +357,157 @@ describe('aot-lambda new: runs that succeed without a terminal', { concurrency }
     assert.ok(existsSync(join(cwd, 'Demo/src/Demo/Demo.csproj')));
   });
 });
+
+describe(
+  'aot-lambda new: --dry-run and re-runs inside a generated project (issue 15.1, 17.12)',
+  { concurrency },
+  () => {
+    const x86 = renderProject(buildSpec(completeSettings({ name: 'Orders' })));
+    const arm = renderProject(buildSpec(completeSettings({ name: 'Orders', architecture: 'arm64' })));
+    /** The status word printed before each project file, by path relative to the project. */
+    const statuses = (stderr: string, prefix: string): Map<string, string> =>
+      new Map(
+        [...stderr.matchAll(/^ *(would \w+|identical|create|update|keep|overwrite|conflict) (\S+)/gm)]
+          .filter((m) => (m[2] as string).startsWith(prefix))
+          .map((m) => [(m[2] as string).slice(prefix.length), m[1] as string]),
+      );
+    const inodes = (root: string): Map<string, number> =>
+      new Map([...x86.map((f) => f.path), '.yo-rc.json'].map((p) => [p, statSync(join(root, p)).ino]));
+
+    it('--dry-run says what it would create, writes nothing and does not claim it created anything', async () => {
+      const cwd = userFolder();
+      const before = snapshot(cwd);
+      const result = await runBin(['new', 'Orders', '--yes', '--skip-install', '--dry-run'], { cwd });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(snapshot(cwd), before, 'nothing written');
+      const said = statuses(result.stderr, 'Orders/');
+      assert.deepEqual([...said.keys()].sort(), [...x86.map((f) => f.path), '.yo-rc.json'].sort());
+      for (const [path, status] of said) assert.equal(status, 'would create', path);
+      assert.doesNotMatch(result.stdout + result.stderr, /^\s*create |Created|Next:/m);
+      assert.match(result.stderr, /^Dry run for Orders .*: would write 19 files .*; nothing was written\.$/m);
+    });
+
+    it('unchanged settings: every file identical, nothing rewritten, exit 0, with or without --yes', async () => {
+      const cwd = userFolder();
+      assert.equal((await runBin(['new', 'Orders', '--yes', '--skip-install'], { cwd })).code, 0);
+      const root = join(cwd, 'Orders');
+      const before = { files: snapshot(root), inodes: inodes(root) };
+      for (const args of [['--yes'], []]) {
+        const result = await runBin(['new', ...args, '--skip-install'], { cwd: root });
+        assert.equal(result.code, 0, result.stderr);
+        assert.doesNotMatch(result.stderr, /conflict|force closed|MaxListeners|cd \./);
+        const said = statuses(result.stderr, '');
+        assert.deepEqual([...said.keys()].sort(), [...before.inodes.keys()].sort());
+        for (const [path, status] of said) assert.equal(status, 'identical', path);
+        assert.match(result.stderr, /^Orders is up to date .*: all 19 files identical\.$/m);
+        assert.deepEqual(snapshot(root), before.files);
+        assert.deepEqual(inodes(root), before.inodes, 'no file replaced');
+      }
+    });
+
+    it('a changed setting rewrites exactly the files it affects and keeps an edited file it does not', async () => {
+      const cwd = userFolder();
+      assert.equal((await runBin(['new', 'Orders', '--yes', '--skip-install'], { cwd })).code, 0);
+      const root = join(cwd, 'Orders');
+      const edited = `${readFileSync(join(root, 'src/Orders/Function.cs'), 'utf8')}// my change\n`;
+      writeFileSync(join(root, 'src/Orders/Function.cs'), edited);
+      const before = inodes(root);
+      const result = await runBin(['new', '--yes', '--skip-install', '--architecture', 'arm64'], {
+        cwd: root,
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const affected = arm
+        .filter((f) => x86.find((o) => o.path === f.path)?.contents !== f.contents)
+        .map((f) => f.path);
+      assert.ok(
+        affected.includes('template.yaml') && !affected.includes('src/Orders/Function.cs'),
+        String(affected),
+      );
+      const said = statuses(result.stderr, '');
+      const by = (status: string): string[] =>
+        [...said]
+          .filter(([, s]) => s === status)
+          .map(([p]) => p)
+          .sort();
+      assert.deepEqual(by('update'), [...affected, '.yo-rc.json'].sort());
+      assert.deepEqual(by('keep'), ['src/Orders/Function.cs']);
+      assert.equal(readFileSync(join(root, 'src/Orders/Function.cs'), 'utf8'), edited);
+      const after = inodes(root);
+      for (const file of arm) {
+        if (file.path === 'src/Orders/Function.cs') continue;
+        assert.equal(readFileSync(join(root, file.path), 'utf8'), file.contents, file.path);
+        assert.equal(
+          after.get(file.path) !== before.get(file.path),
+          affected.includes(file.path),
+          `${file.path} rewritten?`,
+        );
+      }
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^Updated Orders .*arm64.*: 0 new, ${affected.length + 1} rewritten, ${x86.length - affected.length - 1} identical, 1 kept as edited\\.$`,
+          'm',
+        ),
+      );
+    });
+
+    it('a changed setting that would replace an edited file refuses without --force and changes nothing', async () => {
+      const cwd = userFolder();
+      assert.equal((await runBin(['new', 'Orders', '--yes', '--skip-install'], { cwd })).code, 0);
+      const root = join(cwd, 'Orders');
+      writeFileSync(
+        join(root, 'template.yaml'),
+        `${readFileSync(join(root, 'template.yaml'), 'utf8')}# mine\n`,
+      );
+      const before = snapshot(root);
+      const result = await runBin(['new', '--yes', '--skip-install', '--architecture', 'arm64'], {
+        cwd: root,
+      });
+      assertOneError(result, [
+        /changed since they were generated and would be replaced: template\.yaml \(content\)/,
+        /--force/,
+      ]);
+      assert.deepEqual(snapshot(root), before);
+    });
+
+    /** Runs `new Orders --yes --force` as a user the permissions apply to: nobody when this is root. */
+    const asUnprivileged = (cwd: string, owned: readonly string[]): Promise<BinResult> | undefined => {
+      const args = ['new', 'Orders', '--yes', '--skip-install', '--force'];
+      if (process.getuid?.() !== 0) return runBin(args, { cwd });
+      if (!findExecutable('runuser')) return undefined;
+      const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
+      chmodSync(cwd, 0o755);
+      for (const p of ['', ...owned]) chownSync(join(cwd, p), nobody, nobody);
+      return runBin(args, { cwd, wrapper: ['runuser', '-u', 'nobody', '--'] });
+    };
+
+    it('a folder the user cannot write: refused before any file is written (issue 17.2)', async (t) => {
+      const cwd = userFolder({ 'Orders/keep.txt': 'mine\n' });
+      mkdirSync(join(cwd, 'Orders/src'));
+      // As nobody, Orders/src stays root's; unprivileged already, it is made read-only.
+      if (process.getuid?.() !== 0) chmodSync(join(cwd, 'Orders/src'), 0o555);
+      const run = asUnprivileged(cwd, ['Orders', 'Orders/keep.txt']);
+      if (!run) return t.skip('running as root without runuser: permissions cannot be denied');
+      const before = snapshot(cwd);
+      assertOneError(await run, [
+        /Cannot write in 'Orders\/src': permission denied\. Make it writable .*nothing was written\./,
+      ]);
+      assert.deepEqual(snapshot(cwd), before, 'not one file written');
+    });
+
+    it('a read-only file that would change is not replaced, even with --force', async (t) => {
+      const cwd = userFolder({ 'Orders/README.md': 'my own readme\n' });
+      chmodSync(join(cwd, 'Orders/README.md'), 0o444);
+      const run = asUnprivileged(cwd, ['Orders', 'Orders/README.md']);
+      if (!run) return t.skip('running as root without runuser: permissions cannot be denied');
+      const before = snapshot(cwd);
+      assertOneError(await run, [
+        /'Orders\/README\.md' is read-only and differs from what would be generated: the generator does not replace it\. Make it writable \(chmod u\+w\)/,
+      ]);
+      assert.deepEqual(snapshot(cwd), before, 'not one file written');
+    });
+  },
+);
 
 /**
  * convert's part of the catalogue (issues 16.4, 17.3, 17.4, 17.11): a managed project in `proj/`, spoilt one way

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { tempDir, writeTree } from '../helpers/fs.js';
@@ -25,12 +25,20 @@ export interface BinResult {
 
 export function runBin(
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    node?: string;
+    timeoutMs?: number;
+    /** A command the bin runs under, e.g. ['runuser', '-u', 'nobody', '--']. */
+    wrapper?: readonly string[];
+  },
 ): Promise<BinResult> {
   const env = { ...(options.env ?? process.env) };
   delete env.AOT_LAMBDA_DEBUG;
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [...binArgs, ...args], {
+    const [command, ...prefix] = [...(options.wrapper ?? []), options.node ?? process.execPath];
+    const child = spawn(command as string, [...prefix, ...binArgs, ...args], {
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,15 +53,20 @@ export function runBin(
   });
 }
 
-/** Every entry under `dir` (folders as `path/`), with file bytes and modes: compared before and after a run. */
+/**
+ * Every entry under `dir` (folders as `path/`), with file bytes and modes, and symlinks as where they point (not
+ * followed): compared before and after a run.
+ */
 export function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (at: string): void => {
     for (const entry of readdirSync(at).sort()) {
       const path = join(at, entry);
-      const stat = statSync(path);
+      const stat = lstatSync(path);
       const rel = relative(dir, path);
-      if (stat.isDirectory()) {
+      if (stat.isSymbolicLink()) out.set(rel, `link ${readlinkSync(path)}`);
+      else if (!stat.isFile() && !stat.isDirectory()) out.set(rel, `special ${stat.mode.toString(8)}`);
+      else if (stat.isDirectory()) {
         out.set(`${rel}/`, `dir ${(stat.mode & 0o777).toString(8)}`);
         walk(path);
       } else out.set(rel, `${(stat.mode & 0o777).toString(8)} ${readFileSync(path).toString('base64')}`);

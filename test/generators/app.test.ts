@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { frameworks } from '../../src/catalog/frameworks.js';
@@ -514,6 +514,27 @@ describe('aot-lambda:app through answers (interactive)', () => {
     assert.deepEqual(again.result.askedQuestions, []);
     assert.equal(csprojProperties(again, 'Again').RuntimeIdentifier, 'linux-arm64');
     assert.deepEqual([...again.files.keys()], [...first.files.keys()]);
+  });
+
+  it('re-run with a changed setting asks before replacing an edited file the change affects, and obeys', async () => {
+    const first = await generate({ name: 'Ask', yes: true });
+    const pristine = join(tempDir(), 'Ask'); // yeoman-test removes the first run's folder when the next starts
+    cpSync(first.root, pristine, { recursive: true });
+    for (const overwrite of [false, true]) {
+      const copy = join(tempDir(), 'Ask');
+      cpSync(pristine, copy, { recursive: true });
+      const edited = `${first.read('template.yaml')}# mine\n`;
+      writeFileSync(join(copy, 'template.yaml'), edited);
+      // yeoman-test passes --force unless told otherwise.
+      const again = await generate({ architecture: 'arm64', force: false }, { overwrite }, copy);
+      assert.deepEqual(
+        again.result.askedQuestions.map((q) => q.name),
+        ['overwrite'],
+      );
+      assert.match(again.read('Dockerfile'), /--platform=linux\/arm64/, 'unedited files follow the setting');
+      if (overwrite) assert.deepEqual(samFunction(again).Architectures, ['arm64']);
+      else assert.equal(again.read('template.yaml'), edited);
+    }
   });
 });
 

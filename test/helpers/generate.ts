@@ -31,7 +31,7 @@ export function listFiles(root: string): string[] {
 /** Runs the generator through yeoman-test with options (and answers, which force the interactive path). */
 export async function generate(
   options: Record<string, string | boolean>,
-  answers?: Record<string, string>,
+  answers?: Record<string, string | boolean>,
   cwd?: string,
 ): Promise<Generated> {
   let context = helpers.run(AppGenerator as never, generatorMeta as never);
