@@ -19,6 +19,21 @@ export interface ReflectionType {
   readonly type: string;
 }
 
+/** A class the generator writes so that a reflection type of the project's own assembly exists (and publishes). */
+export interface ReflectionStub {
+  /** C# identifier, `@`-escaped where it is a keyword. */
+  readonly name: string;
+  /** T1, T2... for a generic type definition (`Name\`2`). */
+  readonly typeParameters: readonly string[];
+  readonly nested: readonly ReflectionStub[];
+}
+
+/** Stub classes of one namespace (`''`: the global namespace). */
+export interface ReflectionStubNamespace {
+  readonly namespace: string;
+  readonly types: readonly ReflectionStub[];
+}
+
 export interface ProjectSpec {
   readonly settings: Settings;
   /** Folder, solution and project name, as given. */
@@ -42,6 +57,8 @@ export interface ProjectSpec {
   /** Simple names from --json-types that the project does not define yet: the generator writes a record for each. */
   readonly stubTypes: readonly string[];
   readonly reflectionTypes: readonly ReflectionType[];
+  /** Reflection types of the project's own assembly that nothing generated defines: written as empty classes. */
+  readonly reflectionStubs: readonly ReflectionStubNamespace[];
   readonly packages: readonly PackageRef[];
   /** Packages of the test project: the common test packages, then the client's. */
   readonly testPackages: readonly PackageRef[];
@@ -66,6 +83,11 @@ export interface ProjectSpec {
     readonly publishDir: string;
     readonly zip: string;
     readonly executable: string;
+  };
+  /** Amazon.Lambda.Tools (`dotnet lambda package/deploy-function`), configured by aws-lambda-tools-defaults.json. */
+  readonly lambdaTools: {
+    /** Its `dotnet publish` arguments: self-contained, and no .dbg beside the executable, so its zip holds the executable alone. */
+    readonly msbuildParameters: string;
   };
   readonly warnings: readonly string[];
 }
@@ -203,6 +225,84 @@ function parseReflectionTypes(text: string, defaultAssembly: string): Reflection
   return [...seen.values()];
 }
 
+/** Assemblies a generated project can reach without a reference of its own: the framework's and the client's. */
+function referencedAssembly(assembly: string, client: RuntimeClient): boolean {
+  return (
+    /^(System|Microsoft)(\.|$)|^(mscorlib|netstandard)$/.test(assembly) ||
+    client.packages.some((p) => p.id === assembly)
+  );
+}
+
+interface StubNode {
+  readonly name: string;
+  readonly arity: number;
+  readonly nested: Map<string, StubNode>;
+}
+
+/**
+ * A reflection type of the project's own assembly must exist, or the NativeAOT compiler stops ("Failed to load
+ * type"): each one nothing generated defines becomes an empty public class the user fills in (as --json-types
+ * does with records). A type of another assembly is the user's to reference: a warning says how.
+ */
+function planReflectionStubs(
+  types: readonly ReflectionType[],
+  ownAssembly: string,
+  ownTypes: ReadonlySet<string>,
+  client: RuntimeClient,
+): { stubs: ReflectionStubNamespace[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const byNamespace = new Map<string, Map<string, StubNode>>();
+  for (const { assembly, type } of types) {
+    if (assembly !== ownAssembly) {
+      if (!referencedAssembly(assembly, client)) {
+        warnings.push(
+          `--reflection-types: the project does not reference the assembly '${assembly}' (of ${type}); add its ` +
+            `PackageReference or ProjectReference to the csproj, or the NativeAOT publish cannot find the type.`,
+        );
+      }
+      continue;
+    }
+    const [outer = '', ...inner] = type.split('+');
+    const dot = outer.lastIndexOf('.');
+    const ns = dot >= 0 ? outer.slice(0, dot) : '';
+    const path = [outer.slice(dot + 1), ...inner].map((part) => {
+      const [name = '', arity] = part.split('`');
+      return { name, arity: Number(arity ?? 0) };
+    });
+    const outerName = `${ns ? `${ns}.` : ''}${path[0]?.name ?? ''}`;
+    if (ownTypes.has(outerName)) {
+      if (inner.length > 0) {
+        warnings.push(
+          `--reflection-types: ${type} is nested in ${outerName}, which the generator writes; declare it there before publishing.`,
+        );
+      }
+      continue;
+    }
+    let level = byNamespace.get(ns) ?? new Map<string, StubNode>();
+    byNamespace.set(ns, level);
+    for (const { name, arity } of path) {
+      const key = `${name}\`${arity}`;
+      const node = level.get(key) ?? { name, arity, nested: new Map<string, StubNode>() };
+      level.set(key, node);
+      level = node.nested;
+    }
+  }
+  const toStub = (node: StubNode): ReflectionStub => ({
+    name: csharpKeywords.has(node.name) ? `@${node.name}` : node.name,
+    typeParameters: Array.from({ length: node.arity }, (_, i) => `T${i + 1}`),
+    nested: [...node.nested.values()].map(toStub),
+  });
+  const stubs = [...byNamespace].map(([ns, level]) => ({
+    namespace: ns
+      .split('.')
+      .filter(Boolean)
+      .map((part) => (csharpKeywords.has(part) ? `@${part}` : part))
+      .join('.'),
+    types: [...level.values()].map(toStub),
+  }));
+  return { stubs, warnings };
+}
+
 const typeNameToken = new RegExp(`${identifierStart}(?:${identifierPart}|[.:])*(<)?`, 'gu');
 
 /** Simple (unqualified, non-generic-definition) names used in the type list that nothing defines yet. */
@@ -243,6 +343,13 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
       `Lambda deprecated the ${runtime.id} runtime on ${runtime.deprecated}; prefer dotnet10 or provided.al2023.`,
     );
   }
+  const reflectionTypes = parseReflectionTypes(settings.reflectionTypes, assemblyName);
+  const stubTypes = findStubTypes(extraTypes, new Set(template.modelTypes));
+  const ownTypes = new Set(
+    ['Function', 'LambdaJsonContext', ...template.modelTypes, ...stubTypes].map((t) => `${namespace}.${t}`),
+  );
+  const reflection = planReflectionStubs(reflectionTypes, assemblyName, ownTypes, client);
+  warnings.push(...reflection.warnings);
   if (settings.name.includes('-')) {
     warnings.push(`'${settings.name}' contains '-': the C# namespace is ${namespace}.`);
   }
@@ -261,8 +368,9 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     template,
     packaging: find(packagings, settings.packaging),
     jsonTypes,
-    stubTypes: findStubTypes(extraTypes, new Set(template.modelTypes)),
-    reflectionTypes: parseReflectionTypes(settings.reflectionTypes, assemblyName),
+    stubTypes,
+    reflectionTypes,
+    reflectionStubs: reflection.stubs,
     packages: client.packages,
     testPackages: [...testPackages, ...client.testPackages],
     contextNamespace,
@@ -284,6 +392,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
       zip: `artifacts/${functionName}.zip`,
       executable: `artifacts/publish/${assemblyName}`,
     },
+    lambdaTools: { msbuildParameters: '--self-contained true /p:CopyOutputSymbolsToPublishDirectory=false' },
     warnings,
   };
 }
