@@ -17,6 +17,7 @@ import {
   TypeNameError,
   type TypeNode,
 } from './csharp/type-names.js';
+import { planReflectionStubs, type ReflectionStubNamespace } from './reflection-stubs.js';
 import { printable, settingByKey, SettingError, type Settings } from './settings.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ReflectionType {
   readonly assembly: string;
   readonly type: string;
 }
+
+export type { ReflectionStub, ReflectionStubNamespace } from './reflection-stubs.js';
 
 export interface ProjectSpec {
   readonly settings: Settings;
@@ -56,6 +59,8 @@ export interface ProjectSpec {
   /** Namespaces LambdaJsonContext.cs imports for the .NET types in jsonTypes (beyond the SDK's implicit ones). */
   readonly jsonUsings: readonly string[];
   readonly reflectionTypes: readonly ReflectionType[];
+  /** Reflection types of the project's own assembly that nothing generated defines: written as empty classes. */
+  readonly reflectionStubs: readonly ReflectionStubNamespace[];
   readonly packages: readonly PackageRef[];
   /** Packages of the test project: the common test packages, then the client's. */
   readonly testPackages: readonly PackageRef[];
@@ -80,6 +85,11 @@ export interface ProjectSpec {
     readonly publishDir: string;
     readonly zip: string;
     readonly executable: string;
+  };
+  /** Amazon.Lambda.Tools (`dotnet lambda package/deploy-function`), configured by aws-lambda-tools-defaults.json. */
+  readonly lambdaTools: {
+    /** Its `dotnet publish` arguments: self-contained, and no .dbg beside the executable, so its zip holds the executable alone. */
+    readonly msbuildParameters: string;
   };
   readonly warnings: readonly string[];
 }
@@ -360,6 +370,13 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
       `Lambda deprecated the ${runtime.id} runtime on ${runtime.deprecated}; prefer dotnet10 or provided.al2023.`,
     );
   }
+  const reflectionTypes = parseReflectionTypes(settings.reflectionTypes, assemblyName);
+  const stubTypes = resolution.stubs;
+  const ownTypes = new Set(
+    ['Function', 'LambdaJsonContext', ...template.modelTypes, ...stubTypes].map((t) => `${namespace}.${t}`),
+  );
+  const reflection = planReflectionStubs(reflectionTypes, assemblyName, ownTypes, client);
+  warnings.push(...reflection.warnings);
   if (settings.name.includes('-')) {
     warnings.push(`'${settings.name}' contains '-': the C# namespace is ${namespace}.`);
   }
@@ -379,9 +396,10 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
     sdk: template.sdk ?? 'Microsoft.NET.Sdk',
     packaging: find(packagings, settings.packaging),
     jsonTypes,
-    stubTypes: resolution.stubs,
+    stubTypes,
     jsonUsings: resolution.usings,
-    reflectionTypes: parseReflectionTypes(settings.reflectionTypes, assemblyName),
+    reflectionTypes,
+    reflectionStubs: reflection.stubs,
     packages: [...client.packages, ...(template.packages ?? [])],
     testPackages: [
       ...testPackages,
@@ -407,6 +425,7 @@ export function buildSpec(settings: Settings, today: Date = new Date()): Project
       zip: `artifacts/${functionName}.zip`,
       executable: `artifacts/publish/${assemblyName}`,
     },
+    lambdaTools: { msbuildParameters: '--self-contained true /p:CopyOutputSymbolsToPublishDirectory=false' },
     warnings,
   };
 }

@@ -46,6 +46,11 @@ export const filePlan: readonly PlannedFile[] = [
     when: (s) => s.stubTypes.length > 0,
   },
   {
+    template: 'project/src/ReflectionTypes.cs.ejs',
+    destination: (s) => src(s, 'ReflectionTypes.cs'),
+    when: (s) => s.reflectionStubs.length > 0,
+  },
+  {
     template: 'project/src/rd.xml.ejs',
     destination: (s) => src(s, 'rd.xml'),
     when: (s) => s.reflectionTypes.length > 0,

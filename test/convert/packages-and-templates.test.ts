@@ -127,3 +127,28 @@ describe('SAM build metadata of provided.* functions', () => {
     assert.doesNotMatch(readFileSync(join(dir, 'serverless.template'), 'utf8'), /BuildMethod/);
   });
 });
+
+describe('trimming', () => {
+  // TrimMode=partial makes Amazon.Lambda.Serialization.SystemTextJson warn IL3053 at the NativeAOT publish: convert
+  // leaves NativeAOT's full trimming alone (even beside the AWS SDK), and a TrimMode the user chose stays theirs.
+  it('adds no TrimMode, and keeps the one a project already sets', async () => {
+    const plain = copyFixture('serverless-json');
+    await convert(plain, { force: true });
+    const converted = readFileSync(join(plain, 'BlogApi.csproj'), 'utf8');
+    assert.match(converted, /<PackageReference Include="AWSSDK\.DynamoDBv2"/);
+    assert.match(converted, /<PublishAot>true<\/PublishAot>/);
+    assert.doesNotMatch(converted, /TrimMode/);
+
+    const chosen = copyFixture('serverless-json');
+    const csproj = join(chosen, 'BlogApi.csproj');
+    writeFileSync(
+      csproj,
+      readFileSync(csproj, 'utf8').replace(
+        '<AWSProjectType>',
+        '<TrimMode>partial</TrimMode>\n    <AWSProjectType>',
+      ),
+    );
+    await convert(chosen, { force: true });
+    assert.equal(readFileSync(csproj, 'utf8').match(/<TrimMode>partial<\/TrimMode>/g)?.length, 1);
+  });
+});

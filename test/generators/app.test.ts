@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { frameworks } from '../../src/catalog/frameworks.js';
 import { aspNetCoreTestingVersions, nugetVersions } from '../../src/catalog/packages.js';
 import { functionTemplates } from '../../src/catalog/templates.js';
-import { settingsTable } from '../../src/settings.js';
+import { completeSettings, settingsTable } from '../../src/settings.js';
+import { buildSpec, type ReflectionStub } from '../../src/spec.js';
 import { generate, tempDir, type Generated } from '../helpers/generate.js';
 import { parseCfnYaml, parseXml } from '../helpers/parse.js';
 
@@ -143,8 +144,45 @@ describe('aot-lambda:app through options (non-interactive)', () => {
     const defaults = JSON.parse(g.read('src/Custom/aws-lambda-tools-defaults.json'));
     assert.equal(defaults['function-runtime'], 'provided.al2023');
     assert.equal(defaults['function-handler'], 'bootstrap');
-    // As in AWS's own NativeAOT templates: Amazon.Lambda.Tools must publish the executable self-contained.
-    assert.equal(defaults['msbuild-parameters'], '--self-contained true');
+    // As in AWS's own NativeAOT templates, self-contained; no .dbg beside the executable, so Amazon.Lambda.Tools
+    // zips the executable alone, as scripts/package.sh does.
+    assert.equal(
+      defaults['msbuild-parameters'],
+      '--self-contained true /p:CopyOutputSymbolsToPublishDirectory=false',
+    );
+    assert.equal(defaults['function-name'], 'Custom');
+    assert.equal(defaults['package-type'], 'Zip');
+    // The build image scripts/build.sh's Dockerfile uses.
+    assert.equal(defaults['container-image-for-build'], 'public.ecr.aws/sam/build-dotnet10:latest-x86_64');
+    assert.match(
+      g.read('Dockerfile'),
+      /^FROM --platform=linux\/amd64 public\.ecr\.aws\/sam\/build-dotnet10:latest-x86_64 AS build$/m,
+    );
+    assert.equal(csprojProperties(g, 'Custom').AWSProjectType, 'Lambda');
+    const readme = g.read('README.md');
+    const section = readme.slice(readme.indexOf('### Or with Amazon.Lambda.Tools'));
+    assert.match(section, /^cd src\/Custom$/m);
+    assert.match(section, /^dotnet lambda package --output-package \.\.\/\.\.\/artifacts\/Custom\.zip /m);
+    assert.match(section, /^dotnet lambda deploy-function --function-role /m);
+    assert.match(section, /--self-contained true \/p:CopyOutputSymbolsToPublishDirectory=false/);
+  });
+
+  it('Amazon.Lambda.Tools with image packaging: builds the root Dockerfile, tags the local image', async () => {
+    const g = await generate({ name: 'Tools.Img', yes: true, packaging: 'image', architecture: 'arm64' });
+    const defaults = JSON.parse(g.read('src/Tools.Img/aws-lambda-tools-defaults.json'));
+    assert.deepEqual(
+      [
+        defaults['package-type'],
+        defaults.dockerfile,
+        defaults['docker-build-working-dir'],
+        defaults['image-tag'],
+      ],
+      ['Image', '../../Dockerfile', '../..', 'tools-img:latest'],
+    );
+    assert.equal(defaults['function-name'], 'Tools-Img');
+    assert.equal(defaults['container-image-for-build'], 'public.ecr.aws/sam/build-dotnet10:latest-arm64');
+    assert.doesNotMatch(g.read('README.md'), /^dotnet lambda package/m);
+    assert.match(g.read('README.md'), /^dotnet lambda deploy-function .*builds \.\.\/\.\.\/Dockerfile/m);
   });
 
   for (const runtime of ['dotnet10', 'dotnet8']) {
@@ -397,9 +435,47 @@ describe('aot-lambda:app through options (non-interactive)', () => {
       'never a whole assembly',
     );
     assert.match(g.read('src/Refl/Refl.csproj'), /<RdXmlFile Include="rd\.xml" \/>/);
+    // The own-assembly type does not exist yet: a placeholder class, so the first publish finds it. The other
+    // assembly's type is the user's to reference, and a warning says so.
+    const stubs = g.read('src/Refl/ReflectionTypes.cs');
+    assert.match(stubs, /^namespace Refl\.Plugins;\n\npublic sealed class Audit\n\{\n\}\n$/m);
+    assert.doesNotMatch(stubs, /Thing/);
+    assert.match(g.read('README.md'), /^- `src\/Refl\/ReflectionTypes\.cs`: placeholder classes/m);
+    const spec = buildSpec(
+      completeSettings({ name: 'Refl', reflectionTypes: 'Refl.Plugins.Audit, Other.Lib!Other.Lib.Thing' }),
+    );
+    assert.deepEqual(
+      spec.warnings.filter((w) => w.includes('Other.Lib')).map((w) => w.slice(0, 101)),
+      [
+        "--reflection-types: the project does not reference the assembly 'Other.Lib' (of Other.Lib.Thing); add",
+      ],
+    );
     const none = await generate({ name: 'NoRefl', yes: true });
     assert.ok(!none.files.has('src/NoRefl/rd.xml'));
     assert.doesNotMatch(none.read('src/NoRefl/NoRefl.csproj'), /RdXmlFile/);
+  });
+
+  it('reflection-types stubs: nested and generic own types, keywords escaped, generated types left alone, framework assemblies not warned about', () => {
+    const spec = buildSpec(
+      completeSettings({
+        name: 'Refl',
+        template: 'typed',
+        runtime: 'dotnet10',
+        reflectionTypes:
+          'Refl.Request, Refl.Function+Helper, Refl.Plugins.Outer+Inner, Refl.Plugins.Gen`2, Refl.event.Handler, Top, ' +
+          'Refl!Refl.Plugins.Outer+Other, System.Private.CoreLib!System.Uri, Amazon.Lambda.Core!Amazon.Lambda.Core.ILambdaContext',
+      }),
+    );
+    const show = (t: ReflectionStub): string =>
+      `${t.name}${t.typeParameters.length ? `<${t.typeParameters.join(',')}>` : ''}${t.nested.length ? `{${t.nested.map(show).join(' ')}}` : ''}`;
+    assert.deepEqual(
+      spec.reflectionStubs.map((ns) => `${ns.namespace}: ${ns.types.map(show).join(' ')}`),
+      ['Refl.Plugins: Outer{Inner Other} Gen<T1,T2>', 'Refl.@event: Handler', ': Top'],
+    );
+    assert.deepEqual(
+      spec.warnings.map((w) => w.slice(0, 88)),
+      ['--reflection-types: Refl.Function+Helper is nested in Refl.Function, which the generator'],
+    );
   });
 
   it('packaging zip: package.sh zips the executable at the root with mode 0755; SAM CodeUri points at it', async () => {

@@ -232,9 +232,15 @@ describe('generated artefacts over every combination of settings', () => {
         label,
       );
       assert.deepEqual(
-        [props.PublishAot, props.StripSymbols, props.InvariantGlobalization, props.TrimMode],
+        [
+          props.PublishAot,
+          props.StripSymbols,
+          props.InvariantGlobalization,
+          props.TrimMode,
+          props.AWSProjectType,
+        ],
         // No TrimMode: NativeAOT's default full trimming, the one setting that publishes Amazon.Lambda.* warning-free.
-        ['true', 'true', 'true', undefined],
+        ['true', 'true', 'true', undefined, 'Lambda'],
       );
       const items = groups(project.Project.ItemGroup);
       const refs = items
@@ -252,7 +258,18 @@ describe('generated artefacts over every combination of settings', () => {
         Project: Props;
       };
       const testProps = Object.assign({}, ...groups(tests.Project.PropertyGroup)) as Props;
-      assert.equal(testProps.TargetFramework, spec.framework.tfm);
+      // xunit.v3 test projects are executables; RollForward lets .NET 10 alone run net8.0/net9.0 tests.
+      assert.deepEqual(
+        [testProps.TargetFramework, testProps.OutputType, testProps.RollForward],
+        [spec.framework.tfm, 'Exe', 'Major'],
+      );
+      const testRefs = groups(tests.Project.ItemGroup)
+        .flatMap((g) => groups(g.PackageReference))
+        .map((r) => `${r['@Include'] as string}@${r['@Version'] as string}`);
+      assert.deepEqual(
+        testRefs,
+        spec.testPackages.map((p) => `${p.id}@${p.version}`),
+      );
       const projectRefs = groups(tests.Project.ItemGroup)
         .flatMap((g) => groups(g.ProjectReference))
         .map((r) => r['@Include']);

@@ -13,7 +13,7 @@ import { syntaxErrors, withParsedCSharp, type SyntaxNode } from '../../src/cshar
 import * as esc from '../../src/render/escape.js';
 import { renderProject, type RenderedFile } from '../../src/render/render-project.js';
 import { completeSettings, SettingError, type SettingKey } from '../../src/settings.js';
-import { buildSpec, type ProjectSpec } from '../../src/spec.js';
+import { buildSpec, type ProjectSpec, type ReflectionStub } from '../../src/spec.js';
 import { parseCfnYaml, parseXml } from '../helpers/parse.js';
 import {
   actionlint,
@@ -281,10 +281,25 @@ function csharpProblems(spec: ProjectSpec, path: string, root: SyntaxNode): stri
   if (root.hasError) return [`${path}: ${syntaxErrors(root).join(', ')}`];
   const problems: string[] = [];
   const ns = spec.namespace;
-  for (const decl of nodesOf(root, 'file_scoped_namespace_declaration')) {
-    const name = decl.childForFieldName('name')?.text;
-    if (name !== ns && name !== `${ns}.Tests` && name !== `${ns}.Runtime`)
+  const stubFile = path.endsWith('/ReflectionTypes.cs');
+  // The reflection-type placeholders live in the namespaces the user named (a sanitised name, never code).
+  const stubNamespaces = new Set(spec.reflectionStubs.map((n) => n.namespace));
+  for (const decl of nodesOf(root, 'file_scoped_namespace_declaration').concat(
+    nodesOf(root, 'namespace_declaration'),
+  )) {
+    const name = decl.childForFieldName('name')?.text ?? '';
+    if (
+      stubFile ? !stubNamespaces.has(name) : name !== ns && name !== `${ns}.Tests` && name !== `${ns}.Runtime`
+    )
       problems.push(`${path}: namespace ${name}`);
+  }
+  if (stubFile) {
+    const names = (types: readonly ReflectionStub[]): string[] =>
+      types.flatMap((t) => [t.name, ...names(t.nested)]);
+    const classes = nodesOf(root, 'class_declaration').map((n) => n.childForFieldName('name')?.text);
+    const expected = spec.reflectionStubs.flatMap((n) => names(n.types));
+    if (JSON.stringify(classes.sort()) !== JSON.stringify(expected.sort()))
+      problems.push(`stub classes ${JSON.stringify(classes)} != ${JSON.stringify(expected)}`);
   }
   if (path.endsWith('/LambdaJsonContext.cs')) {
     const types = nodesOf(root, 'typeof_expression').map((n) => n.childForFieldName('type')?.text);
@@ -399,7 +414,8 @@ describe('injection: hostile free text is refused or stays inside its context', 
       'reflectionTypes',
       fc.oneof(hostileText, plausibleReflectionList).filter((v) => v.trim().replace(/,/g, '') !== ''),
       'Ns.Type',
-      /\/rd\.xml$/,
+      // Own-assembly types also get placeholder classes in ReflectionTypes.cs, which the README then lists.
+      /(\/rd\.xml|\/ReflectionTypes\.cs|^README\.md)$/,
       t,
     );
     assert.ok(tally.accepted > numRuns / 5 && tally.refused > numRuns / 10, JSON.stringify(tally));
