@@ -77,7 +77,8 @@ function crossToolchain(triple: string, debianArch: string): ToolchainPart[] {
       why: "provides the target's C start-up files and libgcc",
     },
     {
-      files: [`/usr/${triple}/lib/libc.so.6`],
+      // The linker script libc.so (the -dev package), not the runtime libc.so.6 that qemu needs.
+      files: [`/usr/${triple}/lib/libc.so`],
       apt: `libc6-dev-${debianArch}-cross`,
       why: "provides the target's C library to link against",
     },

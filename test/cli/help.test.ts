@@ -31,14 +31,23 @@ describe('aot-lambda help', () => {
 
   it('lists the subcommands, and refuses an unknown one with the list', () => {
     const help = aotLambda('--help');
-    for (const command of ['new', 'convert', 'invoke', 'watch', 'doctor'])
+    for (const command of ['new', 'convert', 'invoke', 'watch', 'build', 'doctor'])
       assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
     const unknown = aotLambda('deploy');
     assert.equal(unknown.status, 2);
     assert.equal(
       unknown.stderr.trim(),
-      "aot-lambda: unknown command 'deploy'. Commands: new, convert, invoke, watch, doctor.",
+      "aot-lambda: unknown command 'deploy'. Commands: new, convert, invoke, watch, build, doctor.",
     );
+  });
+
+  it('`aot-lambda build --help` names the architectures, --zip and the exit statuses', () => {
+    const result = aotLambda('build', '--help');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Usage: aot-lambda build \[project-or-folder\]/);
+    assert.match(result.stdout, /--architecture x86_64\|arm64/);
+    assert.match(result.stdout, /--zip/);
+    assert.match(result.stdout, /Exit status: 0 /);
   });
 
   it('prints the package version', () => {
