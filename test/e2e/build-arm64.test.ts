@@ -58,6 +58,10 @@ describe('aot-lambda build --architecture arm64 on x86_64', { concurrency: false
       built.output,
       /for arm64 \(linux-arm64, from --architecture\) on this x86_64 machine: cross-compiling/,
     );
+    assert.match(
+      built.output,
+      /warning: the project is set up for x86_64; deploy this build with Architectures: arm64\./,
+    );
     const phases = [...built.output.matchAll(/^ {2}\[ *\d+ s\] (.+)$/gm)].map((m) => m[1]);
     assert.deepEqual(
       phases.filter((p) => !p?.startsWith('...')),
