@@ -19,6 +19,8 @@ export interface BuildProject extends FunctionProject {
   readonly targetFramework?: string;
   /** The zip's name without .zip: the generated project's function name, else the project name. */
   readonly functionName: string;
+  /** The architecture the project itself names, when --architecture chose another one. */
+  readonly overridden?: string;
 }
 
 export class BuildUsageError extends Error {
@@ -33,12 +35,15 @@ export function findBuildProject(target: string, architectureOption?: string): B
   const rid = csprojProperty(project.csproj, 'RuntimeIdentifier');
   let architecture: Architecture | undefined;
   let architectureSource: string;
+  let overridden: string | undefined;
   if (architectureOption !== undefined) {
     architecture = architectures.find((a) => a.id === architectureOption);
     if (!architecture) {
       throw new BuildUsageError(`--architecture ${architectureOption}: use ${architectureIds}`);
     }
     architectureSource = '--architecture';
+    const own = stored?.architecture ?? architectures.find((a) => a.rid === rid)?.id;
+    if (own !== undefined && own !== architecture.id) overridden = own;
   } else if (stored?.architecture !== undefined) {
     architecture = architectures.find((a) => a.id === stored.architecture);
     if (!architecture) {
@@ -64,6 +69,7 @@ export function findBuildProject(target: string, architectureOption?: string): B
     runtime,
     targetFramework: csprojProperty(project.csproj, 'TargetFramework'),
     functionName: functionNameOf(project.name),
+    overridden,
   };
 }
 

@@ -59,8 +59,7 @@ export function toolchainFor(host: Architecture, target: Architecture, tfm?: str
 
 /** The MSBuild properties that make `dotnet publish -r <target rid>` link for another architecture. */
 export function crossCompileProperties(toolchain: Toolchain): string[] {
-  if (!toolchain.cross) return [];
-  return ['-p:SysRoot=/', '-p:LinkerFlavor=lld', `-p:ObjCopyName=${toolchain.target.gnuTriple}-objcopy`];
+  return toolchain.cross ? [...toolchain.target.crossPublishProperties] : [];
 }
 
 export interface Probe {

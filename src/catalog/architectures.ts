@@ -45,10 +45,17 @@ export interface Architecture {
    * ship no cross C library in that layout, so they get no dnf package: they build in Docker instead.
    */
   readonly crossToolchain: readonly ToolchainPart[];
+  /** The MSBuild properties that make `dotnet publish -r <rid>` link for this architecture on another one. */
+  readonly crossPublishProperties: readonly string[];
 }
 
 /** Debian's package names write the triple's `_` as `-` (binutils-x86-64-linux-gnu). */
 const debianTriple = (triple: string): string => triple.replace(/_/g, '-');
+
+/** SysRoot=/ lets clang find Debian's cross C library under /usr/<triple>; lld links any architecture. */
+function crossPublishProperties(triple: string): string[] {
+  return ['-p:SysRoot=/', '-p:LinkerFlavor=lld', `-p:ObjCopyName=${triple}-objcopy`];
+}
 
 function crossToolchain(triple: string, debianArch: string): ToolchainPart[] {
   return [
@@ -70,7 +77,8 @@ function crossToolchain(triple: string, debianArch: string): ToolchainPart[] {
       why: "provides the target's C start-up files and libgcc",
     },
     {
-      files: [`/usr/${triple}/lib/libc.so.6`],
+      // The linker script libc.so (the -dev package), not the runtime libc.so.6 that qemu needs.
+      files: [`/usr/${triple}/lib/libc.so`],
       apt: `libc6-dev-${debianArch}-cross`,
       why: "provides the target's C library to link against",
     },
@@ -91,6 +99,7 @@ export const architectures: readonly Architecture[] = [
     elfMachine: 62,
     githubRunner: 'ubuntu-24.04',
     crossToolchain: crossToolchain('x86_64-linux-gnu', 'amd64'),
+    crossPublishProperties: crossPublishProperties('x86_64-linux-gnu'),
   },
   {
     id: 'arm64',
@@ -105,6 +114,7 @@ export const architectures: readonly Architecture[] = [
     elfMachine: 183,
     githubRunner: 'ubuntu-24.04-arm',
     crossToolchain: crossToolchain('aarch64-linux-gnu', 'arm64'),
+    crossPublishProperties: crossPublishProperties('aarch64-linux-gnu'),
   },
 ];
 

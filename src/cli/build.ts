@@ -74,12 +74,18 @@ export async function buildCommand(
     outcome = await build(
       { target: positionals[0], architecture: values.architecture, zip: values.zip },
       {
-        onStart: (project, toolchain) =>
+        onStart: (project, toolchain) => {
+          if (project.overridden)
+            warn(
+              `aot-lambda build: warning: the project is set up for ${project.overridden}; ` +
+                `deploy this build with Architectures: ${project.architecture.id}.`,
+            );
           say(
             `Building ${relative(process.cwd(), project.csproj) || project.csproj} for ${project.architecture.id} ` +
               `(${project.architecture.rid}, from ${project.architectureSource}) on this ${toolchain.host.id} machine: ` +
               (toolchain.cross ? 'cross-compiling' : 'native build'),
-          ),
+          );
+        },
         onPhase: (phase, seconds) => say(`  [${seconds.toFixed(0).padStart(3)} s] ${phase.label}`),
         onHeartbeat: (phase, seconds) =>
           say(

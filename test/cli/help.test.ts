@@ -41,6 +41,15 @@ describe('aot-lambda help', () => {
     );
   });
 
+  it('`aot-lambda build --help` names the architectures, --zip and the exit statuses', () => {
+    const result = aotLambda('build', '--help');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Usage: aot-lambda build \[project-or-folder\]/);
+    assert.match(result.stdout, /--architecture x86_64\|arm64/);
+    assert.match(result.stdout, /--zip/);
+    assert.match(result.stdout, /Exit status: 0 /);
+  });
+
   it('prints the package version', () => {
     const result = aotLambda('--version');
     assert.equal(result.status, 0);
