@@ -31,11 +31,21 @@ export const frameworks: readonly Framework[] = [
 
 export const defaultFramework = 'net10.0';
 
-/** A support warning, or undefined while the framework is supported on `today`. */
-export function frameworkSupportWarning(framework: Framework, today: Date = new Date()): string | undefined {
+/**
+ * A support warning, or undefined while the framework is supported on `today`. `fix` says how to move on where the
+ * framework is chosen: `new`'s --framework flag by default; convert has no such flag and gives the project setting.
+ */
+export function frameworkSupportWarning(
+  framework: Framework,
+  today: Date = new Date(),
+  fix = `Use --framework ${defaultFramework} (LTS)`,
+): string | undefined {
   if (today.toISOString().slice(0, 10) < framework.supportEnds) return undefined;
   return (
     `${framework.tfm} reached end of support on ${framework.supportEnds}: it no longer gets security fixes. ` +
-    `Use --framework ${defaultFramework} (LTS) unless you must stay on it.`
+    `${fix} unless you must stay on it.`
   );
 }
+
+/** The fix convert gives: it keeps the project's TargetFramework, so the user changes it. */
+export const convertFrameworkFix = `Change the project's TargetFramework to ${defaultFramework} (LTS)`;

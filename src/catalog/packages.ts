@@ -22,6 +22,18 @@ export const nugetVersions = {
   'coverlet.collector': '10.1.1',
 } as const;
 
+/**
+ * The Amazon.Lambda.* packages each package above requires, with the lowest version its nuspec accepts (its
+ * dependency group for net8.0 and later). A project that pins one of them lower fails restore with NU1605
+ * (package downgrade) once the package is added: convert raises such pins to exactly this version.
+ */
+export const nugetDependencies: Readonly<Partial<Record<keyof typeof nugetVersions, readonly PackageRef[]>>> =
+  {
+    'Amazon.Lambda.RuntimeSupport': [{ id: 'Amazon.Lambda.Core', version: '3.2.0' }],
+    'Amazon.Lambda.Serialization.SystemTextJson': [{ id: 'Amazon.Lambda.Core', version: '3.2.0' }],
+    'Amazon.Lambda.TestUtilities': [{ id: 'Amazon.Lambda.Core', version: '3.2.0' }],
+  };
+
 export const testPackages: readonly PackageRef[] = (
   ['Microsoft.NET.Test.Sdk', 'xunit.v3.mtp-off', 'xunit.runner.visualstudio', 'coverlet.collector'] as const
 ).map((id) => ({ id, version: nugetVersions[id] }));

@@ -12,7 +12,8 @@ import { readText } from './text-file.js';
 const skippedDirs = new Set(['bin', 'obj', 'node_modules', '.git', '.vs', '.idea', 'artifacts', '.aws-sam']);
 export const templateNames = ['template.yaml', 'template.yml', 'serverless.template'] as const;
 
-function listProjects(dir: string, depth: number): string[] {
+/** The .csproj files in `dir` and up to `depth` folders below it (build output and hidden folders skipped). */
+export function listProjects(dir: string, depth: number): string[] {
   if (depth < 0) return [];
   let entries: string[];
   try {

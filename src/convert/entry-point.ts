@@ -97,7 +97,9 @@ const severalHandlersSummary =
   "/// <summary>One executable serves several functions: Lambda passes each one's Handler setting in _HANDLER.</summary>";
 
 /**
- * Main's switch on Lambda's _HANDLER variable: each handler string calls its helper in `names`, any other throws.
+ * Main's switch on Lambda's _HANDLER variable: each handler string calls its helper in `names`. Any other fails the
+ * init phase through the runtime client (`unknown` turns the throw expression into the arm's value), so Lambda gets
+ * a /runtime/init/error instead of a process that died unreported and a caller waiting for the timeout.
  * `lead` is what the statement does with the switch's value (`var bootstrap =`, `return`).
  */
 function handlerSwitch(
@@ -105,6 +107,7 @@ function handlerSwitch(
   names: readonly string[],
   i: string,
   lead: string,
+  unknown: (throwExpression: string) => string,
 ): string[] {
   const known = shapes
     .map((s) => s.ref.text)
@@ -115,7 +118,7 @@ function handlerSwitch(
     `${i}${i}${lead} handlerName switch`,
     `${i}${i}{`,
     ...shapes.map((s, n) => `${i}${i}${i}${csString(s.ref.text)} => ${names[n]}(),`),
-    `${i}${i}${i}_ => throw new InvalidOperationException($"Unknown handler '{handlerName}': set the function's Handler to one of ${known}."),`,
+    `${i}${i}${i}_ => ${unknown(`throw new InvalidOperationException($"Unknown handler '{handlerName}': set the function's Handler to one of ${known}.")`)},`,
     `${i}${i}};`,
   ];
 }
@@ -153,7 +156,14 @@ export function renderEntryPoint(
       `${i}${severalHandlersSummary}`,
       `${i}public static async Task Main()`,
       `${i}{`,
-      ...handlerSwitch(shapes, names, i, 'var bootstrap ='),
+      ...handlerSwitch(
+        shapes,
+        names,
+        i,
+        'var bootstrap =',
+        // LambdaBootstrap posts an initializer's exception to /runtime/init/error before it exits.
+        (error) => `LambdaBootstrapBuilder.Create(() => { }).UseBootstrapHandler(() => ${error})`,
+      ),
       `${i}${i}await bootstrap.Build().RunAsync();`,
       `${i}}`,
     );
@@ -284,7 +294,14 @@ export function renderMinimalEntryPoint(
       `${i}${severalHandlersSummary}`,
       `${i}public static Task<int> Main()`,
       `${i}{`,
-      ...handlerSwitch(shapes, names, i, 'return'),
+      ...handlerSwitch(
+        shapes,
+        names,
+        i,
+        'return',
+        // The client's RunAsync reports an exception of its initialize step to /runtime/init/error.
+        (error) => `LambdaRuntime.RunAsync(() => ${error})`,
+      ),
       `${i}}`,
     );
     shapes.forEach((shape, n) => {

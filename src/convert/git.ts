@@ -18,5 +18,18 @@ export function dirtyFiles(cwd: string, paths: readonly string[]): string[] {
   return status.stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => l.slice(3));
+    .map((l) => l.slice(3))
+    .filter((path) => !isBuildOutput(path));
+}
+
+/**
+ * dotnet build's output (bin/, obj/) in a project without a .gitignore shows up as untracked; it is not the user's
+ * work and convert does not touch it, so it does not block the conversion.
+ */
+function isBuildOutput(path: string): boolean {
+  return path
+    .replace(/^"|"$/g, '')
+    .split('/')
+    .slice(0, -1)
+    .some((dir) => dir === 'bin' || dir === 'obj');
 }

@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { applyChanges, type ApplyHooks } from './apply.js';
 import { commonFolder, unifiedDiff } from './diff.js';
 import { ConvertError } from './errors.js';
+import { describeBump } from './package-bumps.js';
 import { dirtyFiles } from './git.js';
 import { planConversion, type ConvertOptions, type ConvertPlan } from './plan.js';
 import { pendingJournal, recoverInterrupted } from './recovery.js';
@@ -32,6 +33,7 @@ function summary(plan: ConvertPlan, verb: string): string {
     ...plan.changes.map(
       (c) => `  ${c.before === undefined ? 'create' : 'update'} ${relative(base, c.path) || c.path}`,
     ),
+    ...plan.bumps.map((b) => `  ${describeBump(b, base)}`),
     ...plan.notes.map((n) => `  note: ${n}`),
   ];
   return `${lines.join('\n')}\n`;

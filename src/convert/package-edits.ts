@@ -42,16 +42,16 @@ const versionParts = (v: string): number[] =>
     .split(/[.-]/)
     .slice(0, 3)
     .map((n) => Number.parseInt(n, 10) || 0);
-function olderThan(version: string, minimum: string): boolean {
+export function olderThan(version: string, minimum: string): boolean {
   const [a, b] = [versionParts(version), versionParts(minimum)];
   for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
   return false;
 }
 
-const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+export const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** The version attribute that decides a reference's version: VersionOverride or Version on it, else its PackageVersion. */
-function versionAttribute(
+export function versionAttribute(
   reference: XmlElement,
   central: CentralPackages | undefined,
   id: string,
@@ -86,6 +86,8 @@ export interface PackageEdits {
   readonly project: TextEdit[];
   /** Edits of Directory.Packages.props (central package management only). */
   readonly central: TextEdit[];
+  /** The packages this conversion adds or raises, at the version it writes. */
+  readonly written: PackageRef[];
 }
 
 export function packageEdits(
@@ -103,7 +105,7 @@ export function packageEdits(
   const references = project.packageReferences();
   const has = (id: string): boolean => references.some((r) => sameId(r.id, id));
   const missing = wanted.filter((p) => !has(p.id));
-  const edits: PackageEdits = { project: [], central: [] };
+  const edits: PackageEdits = { project: [], central: [], written: [...missing] };
   edits.project.push(
     ...addItems(
       project,
@@ -131,6 +133,7 @@ export function packageEdits(
   const version = serializer ? versionAttribute(serializer.element, central, serializerId) : undefined;
   if (options.usesSerializer && version && olderThan(version.value, sourceGeneratorSince)) {
     edits[version.file].push(replaceRange(version.start, version.end, nugetVersions[serializerId]));
+    edits.written.push({ id: serializerId, version: nugetVersions[serializerId] });
   }
   const removed = references
     .filter((r) => options.remove.some((id) => sameId(id, r.id)))

@@ -1,15 +1,19 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { defaultClient } from '../catalog/clients.js';
+import { convertFrameworkFix, frameworkSupportWarning } from '../catalog/frameworks.js';
 import { runtimes } from '../catalog/runtimes.js';
 import { parseTypeList } from '../csharp/type-names.js';
 import { withCSharpParser, type ParseCSharp } from '../csharp/parser.js';
 import { checkChoice, completeSettings, settingByKey, SettingError, type SettingKey } from '../settings.js';
+import type { PackageRef } from '../catalog/packages.js';
 import { buildSpec, validateName, type ProjectSpec } from '../spec.js';
+import { refuseAnnotations } from './annotations.js';
 import { addItems, propertyEdits, readProjectFile, type PropertyGoal, type ProjectFile } from './csproj.js';
 import { planCSharp } from './csharp-plan.js';
 import { renderRuntimeFiles, runsMinimalClient, runtimeNamespace } from './minimal-client.js';
 import { centralPackages, packageEdits, type CentralPackages } from './package-edits.js';
+import { packageBumps, type PackageBump } from './package-bumps.js';
 import { packageUsage, replaceablePackages } from './package-usage.js';
 import { loadSource } from './csharp-source.js';
 import { findProject, findTemplates, inheritedProperties, projectSources } from './discover.js';
@@ -25,7 +29,7 @@ import {
 import { isHandlerRef, parseHandlerRef } from './handler.js';
 import { checkProjectShape } from './project-checks.js';
 import { renderRdXml } from './rd-xml.js';
-import { applyEdits, lineBreakOf } from './splice.js';
+import { applyEdits, lineBreakOf, type TextEdit } from './splice.js';
 import { readText } from './text-file.js';
 
 /**
@@ -57,6 +61,8 @@ export interface ConvertPlan {
   readonly runtime: string;
   readonly architecture: string;
   readonly handlers: readonly string[];
+  /** Amazon.Lambda.* pins raised so that restore does not fail with NU1605 (their files are among `changes`). */
+  readonly bumps: readonly PackageBump[];
   readonly notes: readonly string[];
 }
 
@@ -137,6 +143,12 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
     sourcePaths.map((p) =>
       loadSource(parse, relative(projectDir, p).split('\\').join('/'), readText(p, label(p))),
     ),
+  );
+  // Annotations writes its own handlers and Main: refused with its own NativeAOT route (annotations.ts).
+  refuseAnnotations(
+    label(projectPath),
+    project.packageReferences().map((r) => r.id),
+    files,
   );
   // A project that runs the built-in client already (converted before, or generated with it) keeps it.
   const client = checked('client', options.client) ?? (runsMinimalClient(files) ? 'minimal' : defaultClient);
@@ -246,8 +258,17 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
     central,
     unusedPackages,
   );
-  change(projectPath, projectText, edited.project);
-  if (central && edited.central !== undefined) change(central.path, central.file.doc.source, edited.central);
+  // Package pins the added packages need raised, in this project, the projects referencing it and central props.
+  const bumped = packageBumps(projectPath, project, central, edited.written);
+  const projectFiles = new Map<string, { text: string; edits: TextEdit[] }>([
+    [projectPath, { text: projectText, edits: edited.project }],
+  ]);
+  if (central) projectFiles.set(central.path, { text: central.file.doc.source, edits: edited.central });
+  for (const [path, edits] of bumped.edits) {
+    const entry = projectFiles.get(path) ?? { text: bumped.texts.get(path) as string, edits: [] };
+    projectFiles.set(path, { text: entry.text, edits: [...entry.edits, ...edits] });
+  }
+  for (const [path, { text, edits }] of projectFiles) change(path, text, applyEdits(text, edits));
   for (const [path, texts] of csharpFiles) change(join(projectDir, path), texts.before, texts.after);
   if (spec.reflectionTypes.length > 0) {
     const rdPath = join(projectDir, 'rd.xml');
@@ -267,7 +288,15 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   for (const template of templates)
     change(template.path, template.source, templateAfter(template, functionTarget));
 
-  const notes = [...csharp.notes, ...spec.warnings];
+  // The spec's end-of-support warning names `new`'s --framework flag, which convert does not have.
+  const today = new Date();
+  const newsWarning = frameworkSupportWarning(framework, today);
+  const notes = [
+    ...csharp.notes,
+    ...spec.warnings.map((w) =>
+      w === newsWarning ? (frameworkSupportWarning(framework, today, convertFrameworkFix) as string) : w,
+    ),
+  ];
   if (unusedPackages.length > 0)
     notes.push(
       `removed the reference${unusedPackages.length > 1 ? 's' : ''} to ${unusedPackages.join(', ')}: nothing in the project ` +
@@ -288,6 +317,7 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
     runtime: runtime.id,
     architecture,
     handlers: refs.length > 0 ? refs.map((r) => r.text) : csharp.handlers,
+    bumps: bumped.bumps,
     notes,
   };
 }
@@ -300,7 +330,7 @@ function projectEdits(
   usesSerializer: boolean,
   central: CentralPackages | undefined,
   unusedPackages: readonly string[],
-): { project: string; central: string | undefined } {
+): { project: TextEdit[]; central: TextEdit[]; written: readonly PackageRef[] } {
   const readyToRunInherited = (inherited.get('PublishReadyToRun') ?? '').toLowerCase() === 'true';
   const goals: PropertyGoal[] = [
     { name: 'OutputType', value: 'Exe' },
@@ -335,8 +365,5 @@ function projectEdits(
   ) {
     edits.push(...addItems(project, 'RdXmlFile', ['<RdXmlFile Include="rd.xml" />']));
   }
-  return {
-    project: applyEdits(project.doc.source, edits),
-    central: central ? applyEdits(central.file.doc.source, packages.central) : undefined,
-  };
+  return { project: edits, central: packages.central, written: packages.written };
 }

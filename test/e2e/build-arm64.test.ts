@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { hostArchitecture } from '../../src/catalog/architectures.js';
-import { listZip, runDoctor } from '../../src/doctor/index.js';
+import { runDoctor, ZipArchive } from '../../src/doctor/index.js';
 import { binArgs } from '../bin/run-bin.js';
 import { missingTools, run, tail, workDir } from './dotnet.js';
 
@@ -86,7 +86,9 @@ describe('aot-lambda build --architecture arm64 on x86_64', { concurrency: false
       .split('.')
       .map(Number);
     assert.ok((major as number) * 100 + (minor as number) <= 234, `needs ${doctor.elf?.highestGlibc}`);
-    const entries = await listZip(join(root, `artifacts/${name}.zip`));
+    const zip = await ZipArchive.open(join(root, `artifacts/${name}.zip`));
+    const entries = zip.entries;
+    zip.close();
     assert.deepEqual(
       entries.map((e) => [e.name, (e.unixMode ?? 0) & 0o777]),
       [['bootstrap', 0o755]],
