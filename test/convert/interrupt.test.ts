@@ -129,15 +129,16 @@ describe('convert: interrupted at every step of the apply', { concurrency }, () 
       );
       assertWhole(snapshot(dir), expected, when);
     });
-    // 1 journal + 5 temp files + 3 backups + 5 renames + 3 backup removals + 1 journal removal.
-    assert.equal(steps, 19, `${signal}: the run after the last step completed`);
+    // 1 journal + 6 temp files + 4 backups + 6 renames + 4 backup removals + 1 journal removal (the test
+    // project's Amazon.Lambda.Core is bumped too).
+    assert.equal(steps, 23, `${signal}: the run after the last step completed`);
   });
 
   it('SIGTERM (same handler as SIGINT) before the journal, a backup, a rename and a cleanup step', async () => {
     const shape: Shape = { fixture: 'empty-function', target: 'src/EmptyFunction', options: {}, args: [] };
     const expected = await trees(shape);
     const outcomes: string[] = [];
-    for (const step of [1, 8, 12, 17]) {
+    for (const step of [1, 9, 13, 19]) {
       const { dir, result } = await stoppedRun(shape, step, 'SIGTERM');
       assert.ok(result.signal === 'SIGTERM' || result.code === 143, `SIGTERM at ${step}: ${result.stderr}`);
       outcomes.push(assertWhole(snapshot(dir), expected, `SIGTERM before step ${step}`));
@@ -147,11 +148,18 @@ describe('convert: interrupted at every step of the apply', { concurrency }, () 
 
   it('after a kill: a dry run asks for a real run first; a file edited since is never overwritten', async () => {
     const shape: Shape = { fixture: 'empty-function', target: 'src/EmptyFunction', options: {}, args: [] };
-    // Before step 12: the project file and Function.cs are renamed into place, the three other files are not.
-    const { dir, result } = await stoppedRun(shape, 12, 'SIGKILL');
+    // Before step 15: both project files and Function.cs are renamed into place, the three other files are not.
+    const { dir, result } = await stoppedRun(shape, 15, 'SIGKILL');
     assert.equal(result.signal, 'SIGKILL');
     const project = join(dir, shape.target);
     const stopped = snapshot(dir);
+    const expected = await trees(shape);
+    for (const file of [
+      'src/EmptyFunction/EmptyFunction.csproj',
+      'test/EmptyFunction.Tests/EmptyFunction.Tests.csproj',
+      'src/EmptyFunction/Function.cs',
+    ])
+      assert.equal(stopped.get(file), expected.converted.get(file), `${file} was renamed into place`);
     await assert.rejects(
       convert(project, { dryRun: true }),
       /A conversion of this project was interrupted \(.*\.aot-lambda-convert\.journal\.json records it\)\. Run aot-lambda convert without --dry-run/,

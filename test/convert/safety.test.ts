@@ -30,10 +30,16 @@ describe('convert: dry run', () => {
     const { code, stdout } = await runCli([join(dir, 'src/EmptyFunction'), '--dry-run']);
     assert.equal(code, 0);
     assert.deepEqual(snapshot(dir), before, 'nothing written');
-    for (const file of ['EmptyFunction.csproj', 'Function.cs', 'aws-lambda-tools-defaults.json']) {
-      assert.match(stdout, new RegExp(`^--- a/${file.replace('.', '\\.')}$`, 'm'));
+    // The test project's Amazon.Lambda.Core is bumped too, so paths are relative to the folder holding both.
+    for (const file of [
+      'src/EmptyFunction/EmptyFunction.csproj',
+      'src/EmptyFunction/Function.cs',
+      'src/EmptyFunction/aws-lambda-tools-defaults.json',
+      'test/EmptyFunction.Tests/EmptyFunction.Tests.csproj',
+    ]) {
+      assert.match(stdout, new RegExp(`^--- a/${file.replaceAll('.', '\\.')}$`, 'm'));
     }
-    assert.match(stdout, /^--- \/dev\/null\n\+\+\+ b\/Program\.cs$/m);
+    assert.match(stdout, /^--- \/dev\/null\n\+\+\+ b\/src\/EmptyFunction\/Program\.cs$/m);
     assert.match(stdout, /^- {4}<PublishReadyToRun>true<\/PublishReadyToRun>$/m);
     assert.match(stdout, /^\+ {4}<PublishAot>true<\/PublishAot>$/m);
     assert.match(stdout, /^@@ -\d+,\d+ \+\d+,\d+ @@/m);
