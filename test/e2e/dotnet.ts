@@ -46,8 +46,9 @@ export function run(
  * dotnet with the settings every e2e run shares: no telemetry or first-run noise. (No DOTNET_ROLL_FORWARD:
  * generated test projects roll forward by themselves, as they must on a user's machine with only .NET 10.)
  */
-export function dotnet(args: readonly string[], cwd: string): Promise<Run> {
+export function dotnet(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return run('dotnet', args, cwd, {
+    ...env,
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
     DOTNET_NOLOGO: '1',
     DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
