@@ -7,14 +7,15 @@ import { tempDir, writeTree } from '../helpers/fs.js';
 /** Runs the package's bin as users do (a child process, stdin closed) and snapshots folders around it. */
 
 /**
- * Node's arguments that start the bin from source: `node ...binArgs <aot-lambda args>`. The loader is an absolute
- * URL: `--import tsx` would resolve from the child's cwd, maybe a temp dir without node_modules.
+ * Node's arguments that start the bin: `node ...binArgs <aot-lambda args>`. From source through tsx by default;
+ * from the compiled dist/ when the runner says it was just built (`npm test` builds first, and each tsx start-up
+ * costs about a second of CPU, which the bad-input and interruption suites pay hundreds of times). The loader is
+ * an absolute URL: `--import tsx` would resolve from the child's cwd, maybe a temp dir without node_modules.
  */
-export const binArgs: readonly string[] = [
-  '--import',
-  import.meta.resolve('tsx'),
-  join(packageRoot, 'src/cli/main.ts'),
-];
+export const binArgs: readonly string[] =
+  process.env.AOT_LAMBDA_TEST_BIN === 'dist'
+    ? [join(packageRoot, 'dist/src/cli/main.js')]
+    : ['--import', import.meta.resolve('tsx'), join(packageRoot, 'src/cli/main.ts')];
 
 export interface BinResult {
   readonly code: number | null;
