@@ -2,7 +2,7 @@
  * `aot-lambda build` cross-compiling a generated function for arm64 on this x86_64 machine, without Docker:
  * the zip doctor passes (AArch64, glibc <= 2.34 although the cross C library is Debian's 2.36), the executable
  * answers correctly through the local Runtime API under qemu-user, and a failed build keeps the last good one.
- * One NativeAOT publish in all (the minimal client needs no Amazon.Lambda package).
+ * Two cross-publishes: the built-in client (no Amazon.Lambda package), then the default client.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { before, describe, it } from 'node:test';
 import { hostArchitecture } from '../../src/catalog/architectures.js';
 import { runDoctor, ZipArchive } from '../../src/doctor/index.js';
 import { binArgs } from '../bin/run-bin.js';
+import { writeNugetConfig } from '../helpers/nuget.js';
 import { missingTools, run, tail, workDir } from './dotnet.js';
 
 const name = 'Graviton';
@@ -137,5 +138,46 @@ describe('aot-lambda build --architecture arm64 on x86_64', { concurrency: false
     const glibc = report.checks.find((c) => c.id === 'glibc');
     assert.equal(glibc?.verdict, 'FAIL');
     assert.match(glibc?.reason ?? '', /GLIBC_2\.36/);
+  });
+});
+
+describe('aot-lambda build --architecture arm64 on x86_64, default client (Amazon.Lambda.RuntimeSupport)', () => {
+  it('cross-publishes, passes doctor and answers under qemu-aarch64', { timeout: 900_000 }, async (t) => {
+    const machine = skipReason();
+    if (machine) return t.skip(machine);
+    const parent = workDir('build-arm64-rs');
+    // The Amazon.Lambda packages come from a nuget.config beside the project, as in every e2e test.
+    const noPackages = writeNugetConfig(parent);
+    if (noPackages) return t.skip(noPackages);
+    const root = join(parent, 'GravitonRs');
+    const aotLambda = (args: string[], cwd = root) => run(process.execPath, [...binArgs, ...args], cwd);
+    const scaffold = await aotLambda(
+      ['new', 'GravitonRs', '--yes', '--skip-install', '--architecture', 'arm64'],
+      parent,
+    );
+    assert.equal(scaffold.status, 0, scaffold.output);
+
+    const built = await aotLambda(['build']);
+    t.diagnostic(`build: ${built.seconds.toFixed(1)} s`);
+    assert.equal(built.status, 0, tail(built.output, 60));
+    assert.match(
+      built.output,
+      /for arm64 \(linux-arm64, from \.yo-rc\.json\) on this x86_64 machine: cross-compiling/,
+    );
+    assert.match(built.output, /0 FAIL, 0 WARN, \d+ PASS/);
+    assert.doesNotMatch(built.output, /warning IL\d{4}/);
+
+    const invoked = await aotLambda([
+      'invoke',
+      'artifacts/publish/bootstrap',
+      '--timeout',
+      '60',
+      '--event',
+      '"graviton"',
+    ]);
+    t.diagnostic(tail(invoked.output, 3));
+    assert.equal(invoked.status, 0, invoked.output);
+    assert.match(invoked.output, /^"GRAVITON"$/m);
+    assert.match(invoked.output, /emulated/);
   });
 });
