@@ -158,4 +158,31 @@ describe('convert: package pins the added packages need raised', () => {
     const outcome = await convert(join(dir, 'src/Inventory'), { client: 'minimal', dryRun: true });
     assert.deepEqual(outcome.plan.bumps, []);
   });
+
+  it('without a .sln or .git, looks for referencing projects only beside src/, never in the folders above', async () => {
+    // Work/Outside.csproj references the function from above the project's root: another repository's project,
+    // which convert must neither read nor edit (with no marker, the search would otherwise reach four levels up).
+    const root = project({
+      'Outside/Outside.csproj': csproj(ref(core, '2.5.0')).replace(
+        '</Project>',
+        '  <ItemGroup>\n    <ProjectReference Include="../Repo/src/Demo/Demo.csproj" />\n  </ItemGroup>\n</Project>',
+      ),
+      'Repo/src/Demo/Demo.csproj': csproj(ref(core, '2.8.1')),
+      'Repo/src/Demo/Function.cs': functionCs,
+      'Repo/src/Demo/aws-lambda-tools-defaults.json': tools,
+      'Repo/test/Demo.Tests/Demo.Tests.csproj': csproj(ref(core, '2.8.1')).replace(
+        '</Project>',
+        '  <ItemGroup>\n    <ProjectReference Include="../../src/Demo/Demo.csproj" />\n  </ItemGroup>\n</Project>',
+      ),
+    });
+    const outside = join(root, 'Outside/Outside.csproj');
+    const before = readFileSync(outside, 'utf8');
+    const outcome = await convert(join(root, 'Repo/src/Demo'), { force: true });
+    assert.equal(outcome.status, 'converted');
+    assert.deepEqual(outcome.plan.bumps.map((b) => b.path.slice(root.length + 1)).sort(), [
+      'Repo/src/Demo/Demo.csproj',
+      'Repo/test/Demo.Tests/Demo.Tests.csproj',
+    ]);
+    assert.equal(readFileSync(outside, 'utf8'), before, 'the project outside the repository is untouched');
+  });
 });
