@@ -36,6 +36,7 @@ export function centralPackages(
 /** SourceGeneratorLambdaJsonSerializer first shipped in this version of the package. */
 const sourceGeneratorSince = '2.2.0';
 const serializerId = 'Amazon.Lambda.Serialization.SystemTextJson';
+const clientId = 'Amazon.Lambda.RuntimeSupport';
 
 const versionParts = (v: string): number[] =>
   v
@@ -90,6 +91,26 @@ export interface PackageEdits {
   readonly written: PackageRef[];
 }
 
+/**
+ * The runtime client the conversion wires (Amazon.Lambda.RuntimeSupport), pinned lower than the catalogue's version
+ * (AWS's top-level-statements blueprint pins a 1.x), goes up to it: the converted project then restores the package
+ * set convert was checked with, and the package bumps raise what that version needs (Core 3.x) in every project.
+ */
+function raiseClientPins(
+  references: ReturnType<ProjectFile['packageReferences']>,
+  wanted: readonly PackageRef[],
+  central: CentralPackages | undefined,
+  edits: PackageEdits,
+): void {
+  for (const want of wanted.filter((p) => sameId(p.id, clientId))) {
+    const reference = references.find((r) => sameId(r.id, want.id));
+    const version = reference ? versionAttribute(reference.element, central, want.id) : undefined;
+    if (!version || !olderThan(version.value, want.version)) continue;
+    edits[version.file].push(replaceRange(version.start, version.end, want.version));
+    edits.written.push(want);
+  }
+}
+
 export function packageEdits(
   project: ProjectFile,
   wanted: readonly PackageRef[],
@@ -129,6 +150,7 @@ export function packageEdits(
       ),
     );
   }
+  raiseClientPins(references, wanted, central, edits);
   const serializer = references.find((r) => sameId(r.id, serializerId));
   const version = serializer ? versionAttribute(serializer.element, central, serializerId) : undefined;
   if (options.usesSerializer && version && olderThan(version.value, sourceGeneratorSince)) {
