@@ -89,6 +89,8 @@ export interface PackageEdits {
   readonly central: TextEdit[];
   /** The packages this conversion adds or raises, at the version it writes. */
   readonly written: PackageRef[];
+  /** Report lines for raises that are no NU1605 bump (those are package-bumps.ts's). */
+  readonly notes: string[];
 }
 
 /**
@@ -108,6 +110,9 @@ function raiseClientPins(
     if (!version || !olderThan(version.value, want.version)) continue;
     edits[version.file].push(replaceRange(version.start, version.end, want.version));
     edits.written.push(want);
+    edits.notes.push(
+      `raised ${want.id} ${version.value} -> ${want.version}: the version convert wires and checks`,
+    );
   }
 }
 
@@ -126,7 +131,7 @@ export function packageEdits(
   const references = project.packageReferences();
   const has = (id: string): boolean => references.some((r) => sameId(r.id, id));
   const missing = wanted.filter((p) => !has(p.id));
-  const edits: PackageEdits = { project: [], central: [], written: [...missing] };
+  const edits: PackageEdits = { project: [], central: [], written: [...missing], notes: [] };
   edits.project.push(
     ...addItems(
       project,
