@@ -38,6 +38,8 @@ export const cases: readonly FixtureCase[] = [
   { shape: 'step-functions', target: 'src/StepFunctionsHelloWorld', options: {} },
   // Top-level statements starting RuntimeSupport 1.x with a lambda and new DefaultLambdaJsonSerializer().
   { shape: 'top-level-statements', target: 'src/TopLevelStatementsFunction', options: {} },
+  // The SQS blueprint reading each body with JsonSerializer.Deserialize<T> and logging JsonSerializer.Serialize(x).
+  { shape: 'reflection-serializer', target: 'src/OrderQueue', options: {} },
 ];
 
 export function tempDir(prefix = 'aot-convert-'): string {
