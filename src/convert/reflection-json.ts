@@ -6,6 +6,7 @@ import {
   type SourceFile,
   type TypeDecl,
 } from './csharp-source.js';
+import { globalUsingNamespaces } from './minimal-client.js';
 import { replaceRange, type TextEdit } from './splice.js';
 
 /**
@@ -35,12 +36,13 @@ export interface ReflectionJsonFindings {
 
 const methods = ['Serialize', 'Deserialize'] as const;
 
-/** `JsonSerializer` as System.Text.Json's: qualified, or imported by the file. */
-function isSystemTextJson(callee: string, file: SourceFile): boolean {
+/** `JsonSerializer` as System.Text.Json's: qualified, or imported by the file or a global using. */
+function isSystemTextJson(callee: string, file: SourceFile, globalImport: boolean): boolean {
   if (/^(global::)?System\.Text\.Json\.JsonSerializer$/.test(callee)) return true;
   return (
     callee === 'JsonSerializer' &&
-    usingDirectives(file).some((u) => /^(global\s+)?using\s+System\.Text\.Json\s*;$/.test(u.trim()))
+    (globalImport ||
+      usingDirectives(file).some((u) => /^(global\s+)?using\s+System\.Text\.Json\s*;$/.test(u.trim())))
   );
 }
 
@@ -86,11 +88,12 @@ export function reflectionJsonCalls(
 ): ReflectionJsonFindings {
   const calls: ReflectionJsonCall[] = [];
   const notes: string[] = [];
+  const globalImport = globalUsingNamespaces(files).includes('System.Text.Json');
   for (const file of files) {
     for (const method of methods) {
       for (const call of memberCalls(file.parsed.root, 'JsonSerializer', method)) {
         const fn = call.childForFieldName('function') as SyntaxNode;
-        if (!isSystemTextJson(fn.childForFieldName('expression')?.text ?? '', file)) continue;
+        if (!isSystemTextJson(fn.childForFieldName('expression')?.text ?? '', file, globalImport)) continue;
         const args = argumentsOf(call);
         // Two or more arguments: options, a JsonTypeInfo or a context already, or a Stream form; not ours.
         if (args.length !== 1) continue;

@@ -96,6 +96,21 @@ describe('convert: reflection JsonSerializer calls', () => {
     assert.doesNotMatch(readFileSync(join(dir, 'LambdaJsonContext.cs'), 'utf8'), /Order/);
   });
 
+  it('JsonSerializer imported by a global using elsewhere in the project counts as System.Text.Json', async () => {
+    const dir = demo(
+      handler(
+        'Amazon.Lambda.Serialization.SystemTextJson.DefaultLambdaJsonSerializer',
+        '        return JsonSerializer.Deserialize<Order>(input)!.Id;',
+      ),
+      { 'GlobalUsings.cs': 'global using System.Text.Json;\n' },
+    );
+    await convert(dir, { force: true });
+    assert.match(
+      readFileSync(join(dir, 'Function.cs'), 'utf8'),
+      /Deserialize<Order>\(input, LambdaFunctionJsonSerializerContext\.Default\.Order\)!\.Id;/,
+    );
+  });
+
   it('a camelCase context would change what the calls write: they stay, with a note saying why', async () => {
     const dir = demo(
       handler(
