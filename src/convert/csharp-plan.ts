@@ -42,6 +42,12 @@ import {
   type HandlerType,
 } from './handler.js';
 import {
+  reflectionJsonCalls,
+  reflectionJsonEdits,
+  reflectionJsonNote,
+  type ReflectionJsonCall,
+} from './reflection-json.js';
+import {
   checkMinimalHandler,
   checkRuntimeNamespaceFree,
   globalUsingNamespaces,
@@ -229,6 +235,9 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
   const camelCase = legacyAttributeIsCamelCase(legacy);
   const handlerList = shapes.map((s) => s.ref.text).join(', ');
   const notes: string[] = [];
+  // Reflection JsonSerializer calls get the context's metadata, unless the context has options those calls lacked.
+  const reflection = rewritableJson(input.files, types, camelCase || minimal !== undefined, notes);
+  typeNames.push(...distinct(reflection.map((c) => c.type)).filter((t) => !typeNames.includes(t)));
   if (minimal) {
     const entryUsings = mergeUsings(copied, minimalEntryPointUsings(input.implicitUsings, minimal.namespace));
     out.create(
@@ -259,7 +268,8 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
     notes.push(`added ${programName}.cs: Main runs ${handlerList} through Amazon.Lambda.RuntimeSupport`);
   }
   if (usesSerializer || typeNames.length > 0) {
-    const style = styleFor(handlerFile, namespace, mergeUsings(copied, contextUsings));
+    const callUsings = [...new Set(reflection.map((c) => c.file))].flatMap(usingDirectives);
+    const style = styleFor(handlerFile, namespace, mergeUsings([...copied, ...callUsings], contextUsings));
     out.create(
       `${contextFile}.cs`,
       renderJsonContext(typeNames, style, { camelCase, lambdaDefaults: minimal !== undefined }),
@@ -267,6 +277,9 @@ function newEntryPoint(input: CSharpInput, types: readonly TypeDecl[]): CSharpPl
   }
   if (!minimal)
     addAttributeEdits(legacy, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
+  for (const [file, edits] of reflectionJsonEdits(reflection, { name: contextClassName, namespace }))
+    out.edit(file, edits);
+  notes.push(...reflectionJsonNote(reflection, contextClassName));
   return {
     files: out.result(),
     handlers: shapes.map((s) => s.ref.text),
@@ -517,7 +530,6 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
       `${entry.file.path}: Main now passes SourceGeneratorLambdaJsonSerializer<${contextClassName}>`,
     );
   }
-  const wanted = distinct([...jsonTypes, ...input.extraJsonTypes]);
   const namespace = entry.main?.owner.namespace ?? '';
   const simpleContext = contextName ? lastSegment(contextName) : undefined;
   const context = simpleContext
@@ -527,6 +539,12 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
           /JsonSerializerContext/.test(t.node.childForFieldName('bases')?.text ?? t.node.text.slice(0, 400)),
       )
     : undefined;
+  // Options on the user's context (or camelCase on ours) would change what those reflection calls wrote.
+  const contextOptions = context
+    ? /JsonSourceGenerationOptions/.test(context.node.text.slice(0, context.node.text.indexOf('{') + 1))
+    : camelCase || legacyAttributeIsCamelCase(legacy);
+  const reflection = rewritableJson(input.files, types, contextOptions, notes);
+  const wanted = distinct([...jsonTypes, ...input.extraJsonTypes, ...reflection.map((c) => c.type)]);
   if (context) {
     completeContext(context, wanted, out, notes);
   } else if (usesSerializer || wanted.length > 0) {
@@ -541,12 +559,38 @@ function updateEntryPoint(input: CSharpInput, types: readonly TypeDecl[], entry:
     notes.push(`added ${contextFile}.cs with ${wanted.join(', ') || 'no types yet'}`);
   }
   addAttributeEdits(legacy, namespace ? `${namespace}.${contextClassName}` : contextClassName, out);
+  const contextRef = context
+    ? { name: context.name, namespace: context.namespace }
+    : { name: contextClassName, namespace };
+  for (const [file, fileEdits] of reflectionJsonEdits(reflection, contextRef)) out.edit(file, fileEdits);
+  notes.push(...reflectionJsonNote(reflection, contextRef.name));
   return {
     files: out.result(),
     handlers: [`${basename(entry.file.path)} (existing Main)`],
     usesSerializer,
     notes,
   };
+}
+
+/**
+ * The reflection JsonSerializer calls to rewrite (reflection-json.ts), with the notes for those it cannot. A context
+ * with options of its own (camelCase, Lambda's defaults) would change what those calls read and write: they are then
+ * left alone, with a note.
+ */
+function rewritableJson(
+  files: readonly SourceFile[],
+  types: readonly TypeDecl[],
+  contextHasOptions: boolean,
+  notes: string[],
+): readonly ReflectionJsonCall[] {
+  const found = reflectionJsonCalls(files, types);
+  notes.push(...found.notes);
+  if (!contextHasOptions || found.calls.length === 0) return found.calls;
+  notes.push(
+    `${found.calls.map((c) => `${c.file.path}:${c.line}`).join(', ')}: JsonSerializer calls use reflection, which NativeAOT does not ` +
+      `allow; the JSON context has other options than theirs, so give them a context of their own (JsonTypeInfo argument)`,
+  );
+  return [];
 }
 
 /** Adds a [JsonSerializable] line for each type the context lacks, after its last one. */

@@ -36,6 +36,7 @@ export function centralPackages(
 /** SourceGeneratorLambdaJsonSerializer first shipped in this version of the package. */
 const sourceGeneratorSince = '2.2.0';
 const serializerId = 'Amazon.Lambda.Serialization.SystemTextJson';
+const clientId = 'Amazon.Lambda.RuntimeSupport';
 
 const versionParts = (v: string): number[] =>
   v
@@ -88,6 +89,31 @@ export interface PackageEdits {
   readonly central: TextEdit[];
   /** The packages this conversion adds or raises, at the version it writes. */
   readonly written: PackageRef[];
+  /** Report lines for raises that are no NU1605 bump (those are package-bumps.ts's). */
+  readonly notes: string[];
+}
+
+/**
+ * The runtime client the conversion wires (Amazon.Lambda.RuntimeSupport), pinned lower than the catalogue's version
+ * (AWS's top-level-statements blueprint pins a 1.x), goes up to it: the converted project then restores the package
+ * set convert was checked with, and the package bumps raise what that version needs (Core 3.x) in every project.
+ */
+function raiseClientPins(
+  references: ReturnType<ProjectFile['packageReferences']>,
+  wanted: readonly PackageRef[],
+  central: CentralPackages | undefined,
+  edits: PackageEdits,
+): void {
+  for (const want of wanted.filter((p) => sameId(p.id, clientId))) {
+    const reference = references.find((r) => sameId(r.id, want.id));
+    const version = reference ? versionAttribute(reference.element, central, want.id) : undefined;
+    if (!version || !olderThan(version.value, want.version)) continue;
+    edits[version.file].push(replaceRange(version.start, version.end, want.version));
+    edits.written.push(want);
+    edits.notes.push(
+      `raised ${want.id} ${version.value} -> ${want.version}: the version convert wires and checks`,
+    );
+  }
 }
 
 export function packageEdits(
@@ -105,7 +131,7 @@ export function packageEdits(
   const references = project.packageReferences();
   const has = (id: string): boolean => references.some((r) => sameId(r.id, id));
   const missing = wanted.filter((p) => !has(p.id));
-  const edits: PackageEdits = { project: [], central: [], written: [...missing] };
+  const edits: PackageEdits = { project: [], central: [], written: [...missing], notes: [] };
   edits.project.push(
     ...addItems(
       project,
@@ -129,6 +155,7 @@ export function packageEdits(
       ),
     );
   }
+  raiseClientPins(references, wanted, central, edits);
   const serializer = references.find((r) => sameId(r.id, serializerId));
   const version = serializer ? versionAttribute(serializer.element, central, serializerId) : undefined;
   if (options.usesSerializer && version && olderThan(version.value, sourceGeneratorSince)) {

@@ -293,6 +293,7 @@ async function planWith(parse: ParseCSharp, target: string, options: ConvertOpti
   const newsWarning = frameworkSupportWarning(framework, today);
   const notes = [
     ...csharp.notes,
+    ...edited.notes,
     ...spec.warnings.map((w) =>
       w === newsWarning ? (frameworkSupportWarning(framework, today, convertFrameworkFix) as string) : w,
     ),
@@ -330,7 +331,7 @@ function projectEdits(
   usesSerializer: boolean,
   central: CentralPackages | undefined,
   unusedPackages: readonly string[],
-): { project: TextEdit[]; central: TextEdit[]; written: readonly PackageRef[] } {
+): { project: TextEdit[]; central: TextEdit[]; written: readonly PackageRef[]; notes: readonly string[] } {
   const readyToRunInherited = (inherited.get('PublishReadyToRun') ?? '').toLowerCase() === 'true';
   const goals: PropertyGoal[] = [
     { name: 'OutputType', value: 'Exe' },
@@ -365,5 +366,5 @@ function projectEdits(
   ) {
     edits.push(...addItems(project, 'RdXmlFile', ['<RdXmlFile Include="rd.xml" />']));
   }
-  return { project: edits, central: packages.central, written: packages.written };
+  return { project: edits, central: packages.central, written: packages.written, notes: packages.notes };
 }

@@ -31,6 +31,15 @@ export const cases: readonly FixtureCase[] = [
   { shape: 'minimal-multi', target: 'src/Inventory', options: { client: 'minimal' } },
   // Central package management: versions go to Directory.Packages.props.
   { shape: 'central-packages', target: 'src/Billing', options: {} },
+  // AWS's dotnet new blueprints (net8.0, Core 2.8.1): an SQS and an S3 event handler with their test projects.
+  { shape: 'simple-sqs', target: 'src/SimpleSQSFunction', options: {} },
+  { shape: 'simple-s3', target: 'src/SimpleS3Function', options: {} },
+  // Two handlers of one class in serverless.template (AWS::Lambda::Function): one executable, _HANDLER picks.
+  { shape: 'step-functions', target: 'src/StepFunctionsHelloWorld', options: {} },
+  // Top-level statements starting RuntimeSupport 1.x with a lambda and new DefaultLambdaJsonSerializer().
+  { shape: 'top-level-statements', target: 'src/TopLevelStatementsFunction', options: {} },
+  // The SQS blueprint reading each body with JsonSerializer.Deserialize<T> and logging JsonSerializer.Serialize(x).
+  { shape: 'reflection-serializer', target: 'src/OrderQueue', options: {} },
 ];
 
 export function tempDir(prefix = 'aot-convert-'): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { nugetDependencies, nugetVersions } from '../../src/catalog/packages.js';
@@ -151,6 +151,37 @@ describe('convert: package pins the added packages need raised', () => {
       /<PackageVersion Include="Amazon\.Lambda\.RuntimeSupport" Version="2\.1\.2" \/>/,
     );
     assert.match(readFileSync(join(dir, 'test/B/B.csproj'), 'utf8'), /VersionOverride="3\.2\.0"/);
+  });
+
+  it("an older RuntimeSupport pin (the top-level-statements blueprint's 1.x) goes up to the catalogue's, and Core with it", async () => {
+    const dir = copyFixture('top-level-statements');
+    const projectPath = join(dir, 'src/TopLevelStatementsFunction/TopLevelStatementsFunction.csproj');
+    const outcome = await convert(projectPath, { force: true });
+    assert.match(
+      outcome.report,
+      /note: raised Amazon\.Lambda\.RuntimeSupport 1\.14\.1 -> 2\.1\.2: the version convert wires and checks/,
+    );
+    // The raised client's needs are raised too: Core 2.8.1 would fail restore with NU1605 against it.
+    assert.deepEqual(
+      outcome.plan.bumps.map((b) => [b.id, b.from, b.to, b.because]),
+      [[core, '2.8.1', '3.2.0', 'Amazon.Lambda.RuntimeSupport 2.1.2']],
+    );
+    const after = readFileSync(projectPath, 'utf8');
+    assert.match(after, /"Amazon\.Lambda\.RuntimeSupport" Version="2\.1\.2"/);
+    assert.match(after, /"Amazon\.Lambda\.Core" Version="3\.2\.0"/);
+    assert.equal((after.match(/Amazon\.Lambda\.RuntimeSupport/g) ?? []).length, 1, 'raised, not added twice');
+  });
+
+  it('a RuntimeSupport pin at or above the catalogue version is left alone', async () => {
+    const dir = copyFixture('top-level-statements');
+    const projectPath = join(dir, 'src/TopLevelStatementsFunction/TopLevelStatementsFunction.csproj');
+    const text = readFileSync(projectPath, 'utf8')
+      .replace('Version="1.14.1"', 'Version="2.2.0"')
+      .replace('Version="2.8.1"', 'Version="3.2.0"');
+    writeFileSync(projectPath, text);
+    const outcome = await convert(projectPath, { dryRun: true });
+    assert.doesNotMatch(outcome.report, /raised Amazon\.Lambda\.RuntimeSupport|raise Amazon/);
+    assert.deepEqual(outcome.plan.bumps, []);
   });
 
   it('the built-in client adds no package, so nothing is raised', async () => {

@@ -9,8 +9,13 @@ import { join, resolve } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { xml } from '../../src/render/escape.js';
 
-export const sharedNuget = resolve(packageRoot, '..', 'shared', 'nuget');
-export const sharedNugetOlder = resolve(packageRoot, '..', 'shared', 'nuget-older');
+// shared/ sits beside the clone (CI, /work/main); a git worktree one folder deeper (/work/wt/NAME) finds it two up.
+const sharedRoot =
+  [resolve(packageRoot, '..', 'shared'), resolve(packageRoot, '..', '..', 'shared')].find((d) =>
+    existsSync(join(d, 'nuget')),
+  ) ?? resolve(packageRoot, '..', 'shared');
+export const sharedNuget = join(sharedRoot, 'nuget');
+export const sharedNugetOlder = join(sharedRoot, 'nuget-older');
 
 const hasPackages = (dir: string): boolean =>
   existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.nupkg'));
