@@ -106,20 +106,41 @@ function csprojFolders(path: string): string[] {
   return found;
 }
 
-/** Folders from the project's up to the solution root (the first folder with a .sln or .git, at most 4 up). */
-export function searchRoots(projectDir: string): string[] {
+const marksSolutionRoot = (entry: string): boolean =>
+  entry.endsWith('.sln') || entry.endsWith('.slnx') || entry === '.git';
+
+/** Folders from the project's up to the first with a .sln or .git (at most 4 up), and whether one was found. */
+function walkUp(projectDir: string): { dirs: string[]; marked: boolean } {
   const dirs: string[] = [];
   let dir = projectDir;
   for (let n = 0; n < 5; n++) {
     dirs.push(dir);
     const entries = readdirSync(dir);
-    if (n > 0 && entries.some((e) => e.endsWith('.sln') || e.endsWith('.slnx') || e === '.git')) break;
-    if (n === 0 && entries.includes('.git')) break;
+    if (n > 0 && entries.some(marksSolutionRoot)) return { dirs, marked: true };
+    if (n === 0 && entries.includes('.git')) return { dirs, marked: true };
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return dirs;
+  return { dirs, marked: false };
+}
+
+/** Folders from the project's up to the solution root (the first folder with a .sln or .git, at most 4 up). */
+export function searchRoots(projectDir: string): string[] {
+  return walkUp(projectDir).dirs;
+}
+
+/**
+ * The folder whose projects may reference the function: the solution root (the nearest folder with a .sln, .slnx
+ * or .git, at most 4 up); without one, the folder holding `src/` when the project sits in `src/<Name>` (the
+ * layout of `dotnet new` and AWS's blueprints, its tests in `test/`), else the project's own folder. Never wider:
+ * convert reads and may edit what it finds there, and a folder four levels up can be a whole home directory.
+ */
+export function solutionRoot(projectDir: string): string {
+  const { dirs, marked } = walkUp(projectDir);
+  if (marked) return dirs.at(-1) as string;
+  const parent = dirname(projectDir);
+  return basename(parent) === 'src' ? dirname(parent) : projectDir;
 }
 
 export function findTemplates(projectDir: string): string[] {

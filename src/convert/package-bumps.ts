@@ -1,8 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { nugetDependencies, nugetVersions, type PackageRef } from '../catalog/packages.js';
 import { readProjectFile, type ProjectFile } from './csproj.js';
-import { inheritedProperties, listProjects, searchRoots } from './discover.js';
+import { inheritedProperties, listProjects, solutionRoot } from './discover.js';
 import {
   centralPackages,
   olderThan,
@@ -74,21 +73,6 @@ const projectReferences = (project: ProjectFile, dir: string): string[] =>
     .map((i) => i.attributes.get('Include')?.value ?? '')
     .filter((p) => p !== '')
     .map((p) => resolve(dir, p.split('\\').join('/')));
-
-/**
- * The folder whose projects may reference the function: the solution root (the nearest folder with a .sln, .slnx
- * or .git, at most 4 up); without one, the folder holding `src/` when the project sits in `src/<Name>` (the
- * layout of `dotnet new` and AWS's blueprints, its tests in `test/`), else the project's own folder. Never wider:
- * convert reads and may edit what it finds there, and a folder four levels up can be a whole home directory.
- */
-export function solutionRoot(projectDir: string): string {
-  const roots = searchRoots(projectDir);
-  const top = roots.at(-1) as string;
-  const marked = readdirSync(top).some((e) => e.endsWith('.sln') || e.endsWith('.slnx') || e === '.git');
-  if (marked) return top;
-  const parent = dirname(projectDir);
-  return basename(parent) === 'src' ? dirname(parent) : projectDir;
-}
 
 /** The projects below the solution root that reference `projectPath`, directly or through another project. */
 export function referencingProjects(projectPath: string): string[] {
