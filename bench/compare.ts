@@ -250,6 +250,9 @@ export function renderComparison(outDir: string): boolean {
   return true;
 }
 
+/** A variant's name in the table and the chart: both clients are measured, so the client is part of it. */
+const variantName = (v: VariantResult): string => (v.mode === 'floor' ? v.label : `${v.client} · ${v.label}`);
+
 function writeComparison(outDir: string, comparison: Comparison): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(comparison, null, 2)}\n`);
@@ -260,7 +263,7 @@ function writeComparison(outDir: string, comparison: Comparison): void {
       const c = v.cold as ColdSummary;
       return {
         group: v.template,
-        label: v.mode === 'floor' ? 'harness floor (C)' : v.label,
+        label: v.mode === 'floor' ? 'harness floor (C)' : variantName(v),
         median: c.coldStartMs.median,
         p10: c.coldStartMs.p10,
         p90: c.coldStartMs.p90,
@@ -315,7 +318,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
       '|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const v of rows) {
-      const name = v.mode === 'floor' ? v.label : `${v.client} · ${v.label}`;
+      const name = variantName(v);
       if (!v.cold || !v.warm || !v.sizes) {
         lines.push(`| ${name} | not measured: ${v.reason ?? 'no result'} |||||||||`);
         continue;
