@@ -2,7 +2,8 @@
  * The bench's cold starts measured a second way, by something that is not the product: the independent raw-socket
  * Runtime API in Python (test/emulator/independent-harness.py, which shares no code with the emulator). Runs the
  * harness floor and the NativeAOT hello builds the last `npm run bench` left in bench/work, interleaved, and prints
- * the medians. Usage: node --import tsx bench/cross-check.ts [rounds] (default 20).
+ * the medians. Usage: node --import tsx bench/cross-check.ts [rounds] [label=executable ...] (default 20 rounds);
+ * each label=executable adds one more candidate (an experiment's build), measured in the same interleaved rounds.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,7 +32,12 @@ const candidates: Record<string, string> = {
     'bootstrap',
   ),
 };
-const rounds = Number(process.argv[2] ?? 20);
+const args = process.argv.slice(2);
+const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
+for (const extra of args.filter((a) => a.includes('='))) {
+  const [label = '', executable = ''] = extra.split(/=(.*)/s);
+  candidates[label] = executable;
+}
 
 const present = Object.entries(candidates).filter(([, path]) => existsSync(path));
 if (present.length === 0) {

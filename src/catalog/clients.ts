@@ -16,6 +16,12 @@ export interface RuntimeClient {
   /** The ILambdaContext implementation the generated tests construct, and its namespace (absent: the context namespace). */
   readonly testContextType: string;
   readonly testContextNamespace?: string;
+  /** MSBuild properties the function project needs with this client: the generated csproj and convert set them. */
+  readonly projectProperties: readonly {
+    readonly name: string;
+    readonly value: string;
+    readonly why: string;
+  }[];
 }
 
 export const clients: readonly RuntimeClient[] = [
@@ -37,6 +43,7 @@ export const clients: readonly RuntimeClient[] = [
     ],
     testContextType: 'TestLambdaContext',
     testContextNamespace: 'Amazon.Lambda.TestUtilities',
+    projectProperties: [],
   },
   {
     id: 'minimal',
@@ -46,6 +53,13 @@ export const clients: readonly RuntimeClient[] = [
     mainUsings: [],
     testPackages: [],
     testContextType: 'LambdaContext',
+    projectProperties: [
+      {
+        name: 'AllowUnsafeBlocks',
+        value: 'true',
+        why: "Runtime/MinimalJsonEscaping.cs overrides JavaScriptEncoder's members, which take pointers.",
+      },
+    ],
   },
 ];
 

@@ -30,6 +30,9 @@ const runtimeTypeNames = [
   'Invocation',
   'RuntimeApiException',
   'RuntimeApiClient',
+  'RuntimeApiSocket',
+  'Libc',
+  'MinimalJsonEscaping',
 ];
 
 /** The namespaces the SDK's implicit usings bring in: the client's files rely on them. */

@@ -347,6 +347,8 @@ function projectEdits(
     ...(project.property('RuntimeIdentifier')
       ? [{ name: 'RuntimeIdentifier', value: spec.architecture.rid }]
       : []),
+    // What the chosen client needs (the built-in one: AllowUnsafeBlocks), as the generated csproj has it.
+    ...spec.client.projectProperties.map((p) => ({ name: p.name, value: p.value })),
     // ReadyToRun is JIT pre-compilation: meaningless with NativeAOT. Directory.Build.props' value is overridden here.
     readyToRunInherited
       ? { name: 'PublishReadyToRun', value: 'false' }

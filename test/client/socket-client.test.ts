@@ -84,6 +84,12 @@ const exchange = (event: string, next: Framing, ackStatus = 202, ack: Framing = 
   ack,
 });
 
+/** JSON's escape of a control character: the short forms where JSON has one, else \u00XX. */
+function escapeControl(code: number): string {
+  const short: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };
+  return short[code] ?? `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 describe(
   'built-in client: HTTP/1.1 against a framing fuzzer and the emulator',
   { concurrency: false },
@@ -163,6 +169,26 @@ describe(
       for (const post of served.posted)
         assert.equal(JSON.parse(post.body.toString('utf8')), big.toUpperCase());
       assert.equal(served.posted.length, 2);
+    });
+
+    it('escapes only what JSON requires in responses', async (t) => {
+      if (skip) return t.skip(skip);
+      // Control characters, quote and backslash escaped; HTML-sensitive characters, non-ASCII and emoji as they are
+      // (Runtime/MinimalJsonEscaping.cs).
+      const controls = Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).join('');
+      const cases: [event: string, expected: string][] = [
+        [
+          `a"b\\c${controls}`,
+          `"A\\"B\\\\C${Array.from({ length: 0x20 }, (_, i) => escapeControl(i)).join('')}"`,
+        ],
+        ["<p>&'+`é€日😀</p>", '"<P>&\'+`É€日😀</P>"'],
+      ];
+      const served = await serve(
+        executable,
+        cases.map(([event]) => exchange(event, plainFraming)),
+      );
+      assert.equal(served.exitCode, null, tail(served.output));
+      cases.forEach(([, expected], i) => assert.equal(served.posted[i]?.body.toString('utf8'), expected));
     });
 
     it('exits with code 1 and says why when GET /next answers 500', async (t) => {

@@ -109,8 +109,8 @@ describe('convert: interrupted at every step of the apply', { concurrency }, () 
         assert.match(next.report, /An interrupted conversion of .* (was rolled back|finished it)/);
       assert.deepEqual(snapshot(dir), expected.converted, `${when}, then run again`);
     });
-    // 1 journal + 1 folder + 12 temp files + 4 backups + 12 renames + 4 backup removals + 1 journal removal.
-    assert.equal(steps, 36, 'the run after the last step completed');
+    // 1 journal + 1 folder + 15 temp files + 4 backups + 15 renames + 4 backup removals + 1 journal removal.
+    assert.equal(steps, 42, 'the run after the last step completed');
     assert.deepEqual([...settledAs].sort(), ['converted', 'original'], 'both outcomes were reached');
   });
 

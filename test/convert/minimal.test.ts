@@ -44,7 +44,10 @@ describe('convert --client minimal: the built-in client', () => {
       'LambdaError',
       'LambdaLogger',
       'LambdaRuntime',
+      'Libc',
+      'MinimalJsonEscaping',
       'RuntimeApiClient',
+      'RuntimeApiSocket',
     ];
     assert.deepEqual(
       [...snapshot(expected).keys()],

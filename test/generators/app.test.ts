@@ -225,7 +225,7 @@ describe('aot-lambda:app through options (non-interactive)', () => {
     // HTTP/1.1 over a socket: HttpClient's TLS stack would double the executable (bench/results).
     assert.doesNotMatch(client, /new HttpClient|SocketsHttpHandler|using System\.Net\.Http/);
     for (const needle of [
-      'using System.Net.Sockets;',
+      'Libc.Connect',
       '/runtime/invocation/next',
       '/response',
       '/error',
