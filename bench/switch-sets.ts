@@ -29,6 +29,7 @@ const unset: Properties = {
   IlcScanReflection: null,
   InvariantTimezone: null,
   IlcDehydrate: null,
+  PositionIndependentExecutable: null,
 };
 
 export const studiedSwitches = [...Object.keys(unset), 'TrimMode'];
@@ -104,6 +105,18 @@ export const switchSets: readonly SwitchSet[] = [
     id: 'size+no-dehydrate',
     description: 'size, IlcDehydrate=false (no start-up rehydration of runtime data)',
     properties: { ...size, IlcDehydrate: 'false' },
+  },
+  {
+    id: 'size+no-pie',
+    description:
+      'size, PositionIndependentExecutable=false (linked at a fixed address: no start-up relocations)',
+    properties: { ...size, PositionIndependentExecutable: 'false' },
+  },
+  {
+    id: 'size+no-dehydrate+no-pie',
+    description:
+      'size, IlcDehydrate=false and PositionIndependentExecutable=false (the runtime data as is, unrelocated)',
+    properties: { ...size, IlcDehydrate: 'false', PositionIndependentExecutable: 'false' },
   },
   {
     id: 'speed+no-concurrent-gc',

@@ -76,6 +76,18 @@ public sealed class RuntimeApiClient
     }
 
     /// <summary>Waits for the next event (GET /runtime/invocation/next).</summary>
+    // The synchronous surface that Runtime/LambdaRuntime.cs calls since the client moved to blocking glibc calls.
+    public Invocation Next(CancellationToken cancellationToken = default) => NextAsync(cancellationToken).GetAwaiter().GetResult();
+
+    public void SendResponse(string requestId, byte[] json, CancellationToken cancellationToken = default) =>
+        SendResponseAsync(requestId, json, cancellationToken).GetAwaiter().GetResult();
+
+    public void ReportInvocationError(string requestId, Exception exception, CancellationToken cancellationToken = default) =>
+        ReportInvocationErrorAsync(requestId, exception, cancellationToken).GetAwaiter().GetResult();
+
+    public void ReportInitializationError(Exception exception, CancellationToken cancellationToken = default) =>
+        ReportInitializationErrorAsync(exception, cancellationToken).GetAwaiter().GetResult();
+
     public async Task<Invocation> NextAsync(CancellationToken cancellationToken = default)
     {
         const string What = "GET /runtime/invocation/next";

@@ -1,0 +1,79 @@
+/**
+ * Cold starts timed by something that is not the product: the independent raw-socket Runtime API in Python
+ * (test/emulator/independent-harness.py, which shares no code with the emulator and spawns with posix_spawn).
+ * The emulator's own spawn from Node adds about a millisecond to every cold start, the C floor's included, which
+ * flatters any ratio to the floor; issue 14's "x the C floor" target is judged from these medians.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { summarize } from './stats.js';
+
+interface Run {
+  initMs: number;
+  durationMs: number;
+  coldStartMs: number;
+}
+
+export interface IndependentResult {
+  label: string;
+  executable: string;
+  /** Medians, ms. */
+  coldStartMs: number;
+  initMs: number;
+  durationMs: number;
+  runs: number;
+  /** Runs the harness lost (a killed runtime's reconnect still in its listen backlog), counted, not measured. */
+  lost: number;
+}
+
+const harness = join(import.meta.dirname, '..', 'test', 'emulator', 'independent-harness.py');
+const median = (values: readonly number[]): number => summarize(values).median;
+
+/**
+ * `rounds` cold starts of each executable, interleaved and rotated each round as the bench does; one discarded
+ * round first (first page-ins). Lambda's environment as the emulator gives it: TZ and the memory size.
+ */
+export async function measureIndependently(
+  candidates: readonly { label: string; executable: string }[],
+  rounds: number,
+  memoryMb = 512,
+): Promise<IndependentResult[]> {
+  const harnesses = candidates.map(({ label, executable }) => {
+    const child: ChildProcessWithoutNullStreams = spawn('python3', [harness, executable], {
+      env: { ...process.env, TZ: ':UTC', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const once = async (): Promise<Run | undefined> => {
+      child.stdin.write('run\n');
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`the independent harness stopped for ${executable}`);
+      const parsed = JSON.parse(String(value)) as Run | { error: string };
+      return 'error' in parsed ? undefined : parsed;
+    };
+    return { label, executable, child, once, runs: [] as Run[], lost: 0 };
+  });
+  try {
+    for (let round = 0; round <= rounds; round++) {
+      for (let i = 0; i < harnesses.length; i++) {
+        const h = harnesses[(round + i) % harnesses.length];
+        if (!h) continue;
+        const run = await h.once();
+        if (round === 0) continue;
+        if (run) h.runs.push(run);
+        else h.lost++;
+      }
+    }
+  } finally {
+    for (const h of harnesses) h.child.stdin.end();
+  }
+  return harnesses.map((h) => ({
+    label: h.label,
+    executable: h.executable,
+    coldStartMs: median(h.runs.map((r) => r.coldStartMs)),
+    initMs: median(h.runs.map((r) => r.initMs)),
+    durationMs: median(h.runs.map((r) => r.durationMs)),
+    runs: h.runs.length,
+    lost: h.lost,
+  }));
+}
