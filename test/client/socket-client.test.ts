@@ -38,11 +38,13 @@ interface Served {
 async function serve(
   executable: string,
   exchanges: readonly Exchange[],
-  options: Parameters<typeof startFramingServer>[1] = {},
+  options: Parameters<typeof startFramingServer>[1] & { host?: string } = {},
 ): Promise<Served> {
   const server = await startFramingServer(exchanges, options);
+  // The API as a host name (resolved by getaddrinfo) instead of the address literal Lambda gives.
+  const api = options.host ? server.address.replace('127.0.0.1', options.host) : server.address;
   const child = spawn(executable, [], {
-    env: { ...process.env, AWS_LAMBDA_RUNTIME_API: server.address, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' },
+    env: { ...process.env, AWS_LAMBDA_RUNTIME_API: api, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: Buffer[] = [];
@@ -189,6 +191,23 @@ describe(
       );
       assert.equal(served.exitCode, null, tail(served.output));
       cases.forEach(([, expected], i) => assert.equal(served.posted[i]?.body.toString('utf8'), expected));
+    });
+
+    it('resolves a host name with getaddrinfo (localhost)', async (t) => {
+      if (skip) return t.skip(skip);
+      const served = await serve(executable, [exchange('by name', plainFraming)], { host: 'localhost' });
+      assert.equal(served.exitCode, null, tail(served.output));
+      assert.equal(served.posted[0]?.body.toString('utf8'), '"BY NAME"');
+    });
+
+    it('exits with code 1 and names the host when it does not resolve', async (t) => {
+      if (skip) return t.skip(skip);
+      const served = await serve(executable, [exchange('x', plainFraming)], { host: 'runtime-api.invalid' });
+      assert.equal(served.exitCode, 1);
+      assert.match(
+        served.output,
+        /GET \/runtime\/invocation\/next failed: cannot resolve 'runtime-api\.invalid': /,
+      );
     });
 
     it('exits with code 1 and says why when GET /next answers 500', async (t) => {
