@@ -7,6 +7,7 @@ import { ConvertError } from './errors.js';
 import { describeBump } from './package-bumps.js';
 import { dirtyFiles } from './git.js';
 import { planConversion, type ConvertOptions, type ConvertPlan } from './plan.js';
+import { lockFolder } from './lock.js';
 import { pendingJournal, recoverInterrupted } from './recovery.js';
 import { checkWritable } from './writable.js';
 
@@ -66,9 +67,29 @@ function settleInterrupted(dir: string | undefined, dryRun: boolean | undefined)
 
 export async function convert(target: string, options: RunOptions = {}): Promise<ConvertOutcome> {
   const first = targetFolder(target);
+  // A run that writes holds its folders' locks from before recovery to the last rename (lock.ts).
+  const releases: (() => void)[] = [];
+  const lock = (dir: string | undefined): void => {
+    if (dir !== undefined && !options.dryRun) releases.push(lockFolder(dir));
+  };
+  try {
+    lock(first);
+    return await convertLocked(target, first, options, lock);
+  } finally {
+    for (const release of releases.reverse()) release();
+  }
+}
+
+async function convertLocked(
+  target: string,
+  first: string | undefined,
+  options: RunOptions,
+  lock: (dir: string) => void,
+): Promise<ConvertOutcome> {
   const recovered = settleInterrupted(first, options.dryRun);
   let plan = await planConversion(target, options);
   if (plan.projectDir !== first) {
+    lock(plan.projectDir);
     const more = settleInterrupted(plan.projectDir, options.dryRun);
     if (more.length > 0) {
       recovered.push(...more);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { convert, ConvertError } from '../../src/convert/index.js';
+import { lockPath } from '../../src/convert/lock.js';
+import { runBin } from '../bin/run-bin.js';
 import { runCli, copyFixture, snapshot } from './helpers.js';
 
 /** The guarantees that make convert safe to run on someone's project: dry run, dirty-tree guard, all-or-nothing writes. */
@@ -101,4 +103,67 @@ describe('convert: all files or none', () => {
       });
     }
   }
+});
+
+describe('convert: one run at a time per project', () => {
+  const holdLock = (dir: string, pid: number): string => {
+    const path = lockPath(realpathSync(dir));
+    writeFileSync(path, `${JSON.stringify({ pid, started: '2026-12-04T00:00:00.000Z', folder: dir })}\n`);
+    return path;
+  };
+
+  it('refuses while another convert holds the project, naming its process and the lock; nothing written', async () => {
+    const dir = copyFixture('custom-runtime');
+    const other = spawn('sleep', ['30']);
+    try {
+      const path = holdLock(dir, other.pid as number);
+      const before = snapshot(dir);
+      const refused = await runCli([dir, '--force']);
+      assert.equal(refused.code, 1);
+      assert.match(
+        refused.stderr,
+        new RegExp(`Another aot-lambda convert \\(process ${other.pid}, started .*\\) is converting`),
+      );
+      assert.ok(refused.stderr.includes(`delete ${path}`), refused.stderr);
+      assert.deepEqual(snapshot(dir), before, 'nothing written');
+      assert.ok(existsSync(path), "the other run's lock stays");
+      rmSync(path);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a lock whose process is gone (a killed run) and releases it when done', async () => {
+    const dir = copyFixture('custom-runtime');
+    const gone = spawnSync('true').pid;
+    const path = holdLock(dir, gone);
+    const converted = await runCli([dir, '--force']);
+    assert.equal(converted.code, 0, converted.stderr);
+    assert.match(converted.stdout, /Converted/);
+    assert.ok(!existsSync(path), 'released');
+  });
+
+  it('two runs started together: one converts, the other waits its turn or refuses; the tree ends whole', async (t) => {
+    const dir = copyFixture('custom-runtime');
+    const expected = copyFixture('custom-runtime');
+    assert.equal((await runCli([expected, '--force'])).code, 0);
+    // Separate processes, as two terminals would be (the lock names the process).
+    const runs = await Promise.all([1, 2].map(() => runBin(['convert', dir, '--force'], { cwd: dir })));
+    const outcomes = runs.map((r) =>
+      r.code === 0 && /Converted/.test(r.stdout)
+        ? 'converted'
+        : r.code === 0 && /already converted/.test(r.stdout)
+          ? 'unchanged'
+          : r.code === 1 && /Another aot-lambda convert/.test(r.stderr)
+            ? 'refused'
+            : `unexpected (${r.code}): ${r.stdout}${r.stderr}`,
+    );
+    t.diagnostic(`outcomes: ${outcomes.join(', ')}`);
+    assert.equal(outcomes.filter((o) => o === 'converted').length, 1, outcomes.join('; '));
+    assert.ok(
+      outcomes.every((o) => ['converted', 'unchanged', 'refused'].includes(o)),
+      outcomes.join('; '),
+    );
+    assert.deepEqual(snapshot(dir), snapshot(expected));
+  });
 });
