@@ -276,6 +276,40 @@ function writeFile(path: string, file: ProjectFile): void {
 export function applyWrites(plan: WritePlan, shown: string): void {
   const changes = plan.files.filter((f) => f.status !== 'identical');
   if (changes.length === 0) return;
+  withSignalsHeld(() => writeChanges(plan, changes, shown));
+}
+
+const heldSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs the (synchronous) writes with Ctrl-C, SIGTERM and SIGHUP held. With no listener Node ends at once, between
+ * two renames, with a replaced file still moved aside in the staging folder; with one, the listener runs after the
+ * writes (or their rollback), and the signal is raised again so that the process ends as it was asked to.
+ */
+function withSignalsHeld(work: () => void): void {
+  let received: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals): void => {
+    received ??= signal;
+  };
+  for (const signal of heldSignals) process.on(signal, hold);
+  try {
+    work();
+  } finally {
+    // A signal that came during the writes reaches `hold` on the event loop's next turn.
+    setImmediate(() => {
+      for (const signal of heldSignals) process.off(signal, hold);
+      if (received && process.listenerCount(received) === 0) process.kill(process.pid, received);
+    });
+  }
+}
+
+/** Tests only: AOT_LAMBDA_TEST_INTERRUPT_WRITE=<n>:<signal> sends the signal to this process before rename n. */
+function interruptBeforeRename(n: number): void {
+  const [at, signal = 'SIGINT'] = (process.env.AOT_LAMBDA_TEST_INTERRUPT_WRITE ?? '').split(':');
+  if (at !== undefined && at !== '' && Number(at) === n) process.kill(process.pid, signal as NodeJS.Signals);
+}
+
+function writeChanges(plan: WritePlan, changes: readonly PlannedWrite[], shown: string): void {
   if (!plan.rootExists) {
     const staging = join(dirname(plan.root), stagingName(`.${basename(plan.root)}.aot-lambda-`));
     try {
@@ -302,6 +336,7 @@ export function applyWrites(plan: WritePlan, shown: string): void {
         createdDirs.push(dir);
       }
       let backup: string | undefined;
+      interruptBeforeRename(i + 1);
       if (file.status === 'overwrite') {
         backup = join(staging, 'old', String(i));
         renameSync(dest, backup);

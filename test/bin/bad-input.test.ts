@@ -405,6 +405,24 @@ describe(
       }
     });
 
+    it('Ctrl-C, SIGTERM or SIGHUP between two renames: the writes finish, then the process ends by the signal', async () => {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        const cwd = userFolder();
+        assert.equal((await runBin(['new', 'Orders', '--yes', '--skip-install'], { cwd })).code, 0);
+        const root = join(cwd, 'Orders');
+        // Rename 2 of the re-run: one changed file is already in place, the next still to move.
+        const result = await runBin(['new', '--yes', '--skip-install', '--architecture', 'arm64'], {
+          cwd: root,
+          env: { ...process.env, AOT_LAMBDA_TEST_INTERRUPT_WRITE: `2:${signal}` },
+        });
+        assert.equal(result.signal, signal, `${signal}: ${result.code} ${result.stderr}`);
+        for (const file of arm)
+          assert.equal(readFileSync(join(root, file.path), 'utf8'), file.contents, `${signal}: ${file.path}`);
+        const left = readdirSync(root).filter((e) => e.startsWith('.aot-lambda-staging-'));
+        assert.deepEqual(left, [], `${signal}: no staging folder left`);
+      }
+    });
+
     it('a changed setting rewrites exactly the files it affects and keeps an edited file it does not', async () => {
       const cwd = userFolder();
       assert.equal((await runBin(['new', 'Orders', '--yes', '--skip-install'], { cwd })).code, 0);
