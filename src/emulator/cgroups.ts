@@ -6,7 +6,7 @@
  * cgroup v1 cpu and memory hierarchies (writable as root). Without either, the caller says so in one line
  * and the runtime gets the whole machine.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Lambda: "at 1,769 MB, a function has the equivalent of one vCPU". */
@@ -49,6 +49,47 @@ interface Hierarchy {
 
 let counter = 0;
 
+const sandboxName = /^aot-lambda-(\d+)-\d+$/;
+
+/** The folders sandboxes are made in: this process's own cgroups (v2, or v1's cpu and memory hierarchies). */
+export function sandboxParents(): string[] {
+  const mounts = cgroupMounts();
+  const membership = ownCgroups();
+  return [
+    v2Hierarchy(mounts, membership),
+    v1Hierarchy(mounts, membership, 'cpu'),
+    v1Hierarchy(mounts, membership, 'memory'),
+  ].flatMap((h) => (h ? [h.dir] : []));
+}
+
+/**
+ * Removes the sandboxes of emulators that were killed (SIGKILL skips their clean-up): those named after a process
+ * that is gone. One a process still runs in stays (rmdir refuses), as does anything not named like a sandbox.
+ */
+export function sweepStaleSandboxes(parents: readonly string[] = sandboxParents()): void {
+  for (const parent of parents) {
+    let entries: string[];
+    try {
+      entries = readdirSync(parent);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const pid = Number(sandboxName.exec(entry)?.[1] ?? 0);
+      if (pid > 0 && pid !== process.pid && !processExists(pid)) rmdirQuietly(join(parent, entry));
+    }
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A fresh sandbox with these limits, or why none can be made here. */
 export function createSandbox(limits: SandboxLimits): SandboxResult {
   if (process.env.AOT_LAMBDA_NO_CGROUPS) return { unavailable: 'AOT_LAMBDA_NO_CGROUPS is set' };
@@ -56,6 +97,9 @@ export function createSandbox(limits: SandboxLimits): SandboxResult {
   const mounts = cgroupMounts();
   const membership = ownCgroups();
   const v2 = v2Hierarchy(mounts, membership);
+  const cpu = v1Hierarchy(mounts, membership, 'cpu');
+  const memory = v1Hierarchy(mounts, membership, 'memory');
+  sweepStaleSandboxes([v2, cpu, memory].flatMap((h) => (h ? [h.dir] : [])));
   const reasons: string[] = [];
   if (v2) {
     try {
@@ -64,8 +108,6 @@ export function createSandbox(limits: SandboxLimits): SandboxResult {
       reasons.push(`cgroup v2 at ${v2.dir}: ${describe(error)}`);
     }
   }
-  const cpu = v1Hierarchy(mounts, membership, 'cpu');
-  const memory = v1Hierarchy(mounts, membership, 'memory');
   if (cpu && memory) {
     try {
       return { sandbox: V1Sandbox.create(join(cpu.dir, name), join(memory.dir, name), limits) };

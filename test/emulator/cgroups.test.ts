@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { invokeCommand } from '../../src/cli/invoke.js';
-import { createSandbox, lambdaCpus } from '../../src/emulator/cgroups.js';
+import {
+  createSandbox,
+  lambdaCpus,
+  sandboxParents,
+  sweepStaleSandboxes,
+} from '../../src/emulator/cgroups.js';
 import { json, scriptedRuntime, startScripted } from './helpers.js';
 
 /** Is there a cgroup (v1 or v2) this test can make? If not, the tests that need one say why they skip. */
@@ -177,4 +183,28 @@ describe("Lambda's CPU share and memory limit", () => {
       await emulator.close();
     }
   });
+});
+
+describe('sandboxes left by a killed emulator', () => {
+  it(
+    'are removed when the next sandbox is made: those of a process that is gone, not of one that runs',
+    { skip: noCgroup },
+    () => {
+      const gone = spawnSync('true').pid;
+      const running = spawn('sleep', ['30']);
+      const parents = sandboxParents();
+      assert.ok(parents.length > 0);
+      const stale = parents.map((p) => join(p, `aot-lambda-${gone}-1`));
+      const live = parents.map((p) => join(p, `aot-lambda-${running.pid}-1`));
+      try {
+        for (const dir of [...stale, ...live]) mkdirSync(dir);
+        sweepStaleSandboxes();
+        for (const dir of stale) assert.ok(!existsSync(dir), `${dir} removed`);
+        for (const dir of live) assert.ok(existsSync(dir), `${dir} kept: its emulator still runs`);
+      } finally {
+        running.kill();
+        for (const dir of [...stale, ...live]) if (existsSync(dir)) rmdirSync(dir);
+      }
+    },
+  );
 });
