@@ -235,7 +235,7 @@ export function checkTargets(
     }
   }
   if (hello?.cold && floor !== undefined) {
-    // Judged by the independent harness: the emulator's spawn from Node adds ~1 ms to both, which flatters the ratio.
+    // Judged by the independent harness: the emulator's own HTTP handling adds ~0.9 ms to both, which flatters the ratio.
     const emulated = hello.cold.coldStartMs.median / floor;
     const emulatedText = `the emulator: ${emulated.toFixed(2)}x (${hello.cold.coldStartMs.median.toFixed(1)} / ${floor.toFixed(1)} ms)`;
     const own = independent?.find((r) => r.label === variantName(hello));

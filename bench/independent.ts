@@ -1,8 +1,8 @@
 /**
  * Cold starts timed by something that is not the product: the independent raw-socket Runtime API in Python
  * (test/emulator/independent-harness.py, which shares no code with the emulator and spawns with posix_spawn).
- * The emulator's own spawn from Node adds about a millisecond to every cold start, the C floor's included, which
- * flatters any ratio to the floor; issue 14's "x the C floor" target is judged from these medians.
+ * The emulator, a Node HTTP server, adds about 0.9 ms of its own to every cold start it times, the C floor's
+ * included, which flatters any ratio to the floor; issue 14's "x the C floor" target is judged from these medians.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
