@@ -23,6 +23,7 @@ import {
 import type { FileChange } from './plan.js';
 import { settle } from './recovery.js';
 import { encodeText, encodingOfFile, readBytes } from './text-file.js';
+import { interruptSignals } from '../processes.js';
 
 /**
  * All files written or none, even when the process is killed part way. The order:
@@ -58,8 +59,6 @@ function interruptHook(): ((count: number) => Promise<void>) | undefined {
     throw new Error(`AOT_LAMBDA_TEST_INTERRUPT: ${signal} at step ${n} did not end the process`);
   };
 }
-
-const signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Between steps: lets a pending signal's listener run, so Ctrl-C lands between two whole steps. */
 const yieldToSignals = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -138,9 +137,9 @@ export async function applyChanges(
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
   const detach = (): void => {
-    for (const s of signals) process.removeListener(s, onSignal);
+    for (const s of interruptSignals) process.removeListener(s, onSignal);
   };
-  for (const s of signals) process.on(s, onSignal);
+  for (const s of interruptSignals) process.on(s, onSignal);
 
   try {
     await step('journal', journalPath(journalDir), 0, () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processExists } from '../processes.js';
 import { fail } from './errors.js';
 import { readText } from './text-file.js';
 
@@ -31,7 +32,7 @@ export function lockFolder(folder: string): () => void {
     const other = readHolder(path);
     // This process holds it already (the library called twice in one run): nothing more to take or release.
     if (other?.pid === process.pid) return () => undefined;
-    if (other && alive(other.pid)) {
+    if (other && processExists(other.pid)) {
       fail(
         `Another aot-lambda convert (process ${other.pid}, started ${other.started}) is converting ${real}. Wait for it ` +
           `to finish, then run convert again; if no such process is running, delete ${path}. Nothing was written.`,
@@ -61,14 +62,5 @@ function readHolder(path: string): Holder | undefined {
       : undefined;
   } catch {
     return undefined; // unreadable or half-written: treated as stale
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by another user
   }
 }

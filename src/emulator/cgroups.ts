@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processExists } from '../processes.js';
 
 /** Lambda: "at 1,769 MB, a function has the equivalent of one vCPU". */
 export const MEMORY_MB_PER_VCPU = 1769;
@@ -78,15 +79,6 @@ export function sweepStaleSandboxes(parents: readonly string[] = sandboxParents(
       const pid = Number(sandboxName.exec(entry)?.[1] ?? 0);
       if (pid > 0 && pid !== process.pid && !processExists(pid)) rmdirQuietly(join(parent, entry));
     }
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { interruptSignals } from '../processes.js';
 
 /**
  * The generator's own write path. Yeoman's mem-fs commit writes file by file through whatever is on disk: it
@@ -279,8 +280,6 @@ export function applyWrites(plan: WritePlan, shown: string): void {
   withSignalsHeld(() => writeChanges(plan, changes, shown));
 }
 
-const heldSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 /**
  * Runs the (synchronous) writes with Ctrl-C, SIGTERM and SIGHUP held. With no listener Node ends at once, between
  * two renames, with a replaced file still moved aside in the staging folder; with one, the listener runs after the
@@ -291,13 +290,13 @@ function withSignalsHeld(work: () => void): void {
   const hold = (signal: NodeJS.Signals): void => {
     received ??= signal;
   };
-  for (const signal of heldSignals) process.on(signal, hold);
+  for (const signal of interruptSignals) process.on(signal, hold);
   try {
     work();
   } finally {
     // A signal that came during the writes reaches `hold` on the event loop's next turn.
     setImmediate(() => {
-      for (const signal of heldSignals) process.off(signal, hold);
+      for (const signal of interruptSignals) process.off(signal, hold);
       if (received && process.listenerCount(received) === 0) process.kill(process.pid, received);
     });
   }
