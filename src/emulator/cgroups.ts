@@ -49,6 +49,7 @@ interface Hierarchy {
 }
 
 let counter = 0;
+let swept = false;
 
 const sandboxName = /^aot-lambda-(\d+)-\d+$/;
 
@@ -91,7 +92,11 @@ export function createSandbox(limits: SandboxLimits): SandboxResult {
   const v2 = v2Hierarchy(mounts, membership);
   const cpu = v1Hierarchy(mounts, membership, 'cpu');
   const memory = v1Hierarchy(mounts, membership, 'memory');
-  sweepStaleSandboxes([v2, cpu, memory].flatMap((h) => (h ? [h.dir] : [])));
+  // Once per process: what other, killed emulators left does not change while this one runs sandboxes.
+  if (!swept) {
+    swept = true;
+    sweepStaleSandboxes([v2, cpu, memory].flatMap((h) => (h ? [h.dir] : [])));
+  }
   const reasons: string[] = [];
   if (v2) {
     try {
