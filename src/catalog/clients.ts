@@ -22,6 +22,12 @@ export interface RuntimeClient {
     readonly value: string;
     readonly why: string;
   }[];
+  /** MSBuild items the function project needs with this client (`<type Include="include" />`): csproj and convert add them. */
+  readonly projectItems: readonly {
+    readonly type: string;
+    readonly include: string;
+    readonly why: string;
+  }[];
 }
 
 export const clients: readonly RuntimeClient[] = [
@@ -44,6 +50,7 @@ export const clients: readonly RuntimeClient[] = [
     testContextType: 'TestLambdaContext',
     testContextNamespace: 'Amazon.Lambda.TestUtilities',
     projectProperties: [],
+    projectItems: [],
   },
   {
     id: 'minimal',
@@ -58,6 +65,13 @@ export const clients: readonly RuntimeClient[] = [
         name: 'AllowUnsafeBlocks',
         value: 'true',
         why: "Runtime/MinimalJsonEscaping.cs overrides JavaScriptEncoder's members, which take pointers.",
+      },
+    ],
+    projectItems: [
+      {
+        type: 'DirectPInvoke',
+        include: 'libc.so.6',
+        why: 'Runtime/Libc.cs calls glibc: the native executable calls it directly instead of looking each function up on first use.',
       },
     ],
   },

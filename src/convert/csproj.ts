@@ -171,10 +171,10 @@ export function appendChildren(
 export function addItems(project: ProjectFile, sameKind: string, lines: readonly string[]): TextEdit[] {
   if (lines.length === 0) return [];
   const { source, root } = project.doc;
-  const group = childElements(root, 'ItemGroup').find(
+  const existing = childElements(root, 'ItemGroup').find(
     (g) => !g.attributes.has('Condition') && childElements(g, sameKind).length > 0,
   );
-  if (group) return appendChildren(source, group, lines);
+  if (existing) return appendChildren(source, existing, lines);
   const eol = lineBreakOf(source);
   const unit = indentUnitOf(source);
   const last = root.children.at(-1);
@@ -183,6 +183,15 @@ export function addItems(project: ProjectFile, sameKind: string, lines: readonly
   // Separate the new group the way the file separates its top-level elements (blank line or not).
   const previous = root.children.at(-2);
   const spaced = previous && last ? /\n[ \t]*\r?\n/.test(source.slice(previous.end, last.start)) : true;
-  const text = `${spaced ? eol : ''}${eol}${indent}<ItemGroup>${eol}${body}${indent}</ItemGroup>`;
-  return [insertAt(last ? last.end : root.openEnd, text)];
+  const group = `${indent}<ItemGroup>${eol}${body}${indent}</ItemGroup>`;
+  // At the start of the closing tag's line, not right after the last element: a whole-line removal of that element
+  // (a package group the conversion empties) ends there, and an insertion inside its range would overlap it.
+  const close = root.closeStart;
+  const lineStart = source.lastIndexOf('\n', close - 1) + 1;
+  if (last && source.slice(lineStart, close).trim() === '' && lineStart > last.end) {
+    // A blank line already before the closing tag separates the new group.
+    const blankBefore = /\n[ \t]*\r?\n$/.test(source.slice(last.end, lineStart));
+    return [insertAt(lineStart, `${spaced && !blankBefore ? eol : ''}${group}${eol}`)];
+  }
+  return [insertAt(last ? last.end : root.openEnd, `${spaced ? eol : ''}${eol}${group}`)];
 }

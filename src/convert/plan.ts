@@ -30,6 +30,7 @@ import { isHandlerRef, parseHandlerRef } from './handler.js';
 import { checkProjectShape } from './project-checks.js';
 import { renderRdXml } from './rd-xml.js';
 import { applyEdits, lineBreakOf, type TextEdit } from './splice.js';
+import { xml as escapeXml } from '../render/escape.js';
 import { readText } from './text-file.js';
 
 /**
@@ -362,6 +363,11 @@ function projectEdits(
   );
   const packages = packageEdits(project, wanted, { usesSerializer, central, remove: unusedPackages });
   edits.push(...packages.project);
+  // What the chosen client needs as items (the built-in one: direct calls into glibc), as the generated csproj has it.
+  for (const item of spec.client.projectItems) {
+    if (!project.items(item.type).some((i) => i.attributes.get('Include')?.value === item.include))
+      edits.push(...addItems(project, item.type, [`<${item.type} Include="${escapeXml(item.include)}" />`]));
+  }
   if (
     spec.reflectionTypes.length > 0 &&
     !project.items('RdXmlFile').some((i) => i.attributes.get('Include')?.value === 'rd.xml')
