@@ -9,6 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -38,13 +40,21 @@ interface Served {
 async function serve(
   executable: string,
   exchanges: readonly Exchange[],
-  options: Parameters<typeof startFramingServer>[1] & { host?: string } = {},
+  options: Parameters<typeof startFramingServer>[1] & {
+    host?: string;
+    env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Served> {
   const server = await startFramingServer(exchanges, options);
   // The API as a host name (resolved by getaddrinfo) instead of the address literal Lambda gives.
   const api = options.host ? server.address.replace('127.0.0.1', options.host) : server.address;
   const child = spawn(executable, [], {
-    env: { ...process.env, AWS_LAMBDA_RUNTIME_API: api, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' },
+    env: {
+      ...process.env,
+      AWS_LAMBDA_RUNTIME_API: api,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: Buffer[] = [];
@@ -119,6 +129,18 @@ describe(
         parent,
       );
       assert.equal(scaffold.status, 0, scaffold.output);
+      // One more answer for the memory-limit cases: the GC's heap limit, as the runtime left it.
+      const source = join(root, 'src', name, 'Function.cs');
+      const upper = 'return input?.ToUpperInvariant() ?? string.Empty;';
+      const original = readFileSync(source, 'utf8');
+      assert.ok(original.includes(upper), 'the hello handler changed: update this test');
+      writeFileSync(
+        source,
+        original.replace(
+          upper,
+          'return input == "gc-limit" ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) : input?.ToUpperInvariant() ?? string.Empty;',
+        ),
+      );
       const build = await dotnet(['build', join('src', name), '-c', 'Release', '-v', 'q', '--nologo'], root);
       assert.equal(build.status, 0, tail(build.output));
     });
@@ -208,6 +230,24 @@ describe(
         served.output,
         /GET \/runtime\/invocation\/next failed: cannot resolve 'runtime-api\.invalid': /,
       );
+    });
+
+    it("caps the GC heap at the function's memory, keeps a lower limit, and can be told not to", async (t) => {
+      if (skip) return t.skip(skip);
+      const limit = async (env: Record<string, string>): Promise<number> => {
+        const served = await serve(executable, [exchange('gc-limit', plainFraming)], { env });
+        assert.equal(served.exitCode, null, tail(served.output));
+        return Number(JSON.parse(served.posted[0]?.body.toString('utf8') ?? '""'));
+      };
+      const mib = 1024 * 1024;
+      // What the GC sees on its own (the machine's memory, or a container's limit if lower).
+      const own = await limit({ AWS_LAMBDA_DOTNET_DISABLE_MEMORY_LIMIT_CHECK: 'true' });
+      assert.ok(own > 0);
+      if (totalmem() > 2048 * mib)
+        assert.ok(own > 512 * mib, `the disabled check still capped the heap: ${own}`);
+      assert.equal(await limit({}), Math.min(own, 512 * mib));
+      // DOTNET_ GC settings are hexadecimal: 8000000 is 128 MiB, lower than the function's 512.
+      assert.equal(await limit({ DOTNET_GCHeapHardLimit: '8000000' }), Math.min(own, 128 * mib));
     });
 
     it('exits with code 1 and says why when GET /next answers 500', async (t) => {
