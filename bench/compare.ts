@@ -59,7 +59,7 @@ export interface Comparison {
 }
 
 /** Cold starts per executable for the independent timing: cheap (a few ms each), so enough for stable medians. */
-const independentRounds = 100;
+const independentRounds = 200;
 
 const clients = ['minimal', 'runtime-support'] as const;
 const floorLabel = 'harness floor (C, raw socket)';
