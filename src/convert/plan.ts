@@ -363,16 +363,15 @@ function projectEdits(
   );
   const packages = packageEdits(project, wanted, { usesSerializer, central, remove: unusedPackages });
   edits.push(...packages.project);
-  // What the chosen client needs as items (the built-in one: direct calls into glibc), as the generated csproj has it.
-  for (const item of spec.client.projectItems) {
-    if (!project.items(item.type).some((i) => i.attributes.get('Include')?.value === item.include))
-      edits.push(...addItems(project, item.type, [`<${item.type} Include="${escapeXml(item.include)}" />`]));
-  }
-  if (
-    spec.reflectionTypes.length > 0 &&
-    !project.items('RdXmlFile').some((i) => i.attributes.get('Include')?.value === 'rd.xml')
-  ) {
-    edits.push(...addItems(project, 'RdXmlFile', ['<RdXmlFile Include="rd.xml" />']));
+  // Items the project must include, each added unless it is there: what the chosen client needs (the built-in one:
+  // direct calls into glibc), as the generated csproj has it, and rd.xml when types need reflection.
+  const items = [
+    ...spec.client.projectItems,
+    ...(spec.reflectionTypes.length > 0 ? [{ type: 'RdXmlFile', include: 'rd.xml' }] : []),
+  ];
+  for (const { type, include } of items) {
+    if (!project.items(type).some((i) => i.attributes.get('Include')?.value === include))
+      edits.push(...addItems(project, type, [`<${type} Include="${escapeXml(include)}" />`]));
   }
   return { project: edits, central: packages.central, written: packages.written, notes: packages.notes };
 }
