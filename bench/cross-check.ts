@@ -1,8 +1,9 @@
 /**
  * The bench's cold starts measured a second way (bench/independent.ts): the harness floor and the NativeAOT hello
  * builds the last `npm run bench` left in bench/work, interleaved, medians printed.
- * Usage: node --import tsx bench/cross-check.ts [rounds] [label=executable ...] (default 20 rounds); each
- * label=executable adds one more candidate (an experiment's build), measured in the same interleaved rounds.
+ * Usage: node --import tsx bench/cross-check.ts [rounds] [--host-memory] [label=executable ...] (default 20
+ * rounds); each label=executable adds one more candidate (an experiment's build), measured in the same interleaved
+ * rounds. The runtimes see 512 MB of memory, as a 512 MB function does on Lambda; --host-memory shows them the host's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,9 +36,11 @@ if (present.length === 0) {
   process.exit(2);
 }
 
-const results = await measureIndependently(present, rounds);
+const results = await measureIndependently(present, rounds, { hostMemory: args.includes('--host-memory') });
 const floor = results.find((r) => r.label.startsWith('harness floor'));
-console.log(`independent harness, ${rounds} interleaved cold starts each (medians):`);
+console.log(
+  `independent harness, ${rounds} interleaved cold starts each (medians), ${results[0]?.memory ?? ''} memory:`,
+);
 for (const r of results) {
   const ratio = floor && r !== floor ? `  ${(r.coldStartMs / floor.coldStartMs).toFixed(2)}x the floor` : '';
   console.log(

@@ -4,7 +4,7 @@
  * The emulator, a Node HTTP server, adds about 0.9 ms of its own to every cold start it times, the C floor's
  * included, which flatters any ratio to the floor; issue 14's "x the C floor" target is judged from these medians.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { summarize } from './stats.js';
@@ -13,6 +13,8 @@ interface Run {
   initMs: number;
   durationMs: number;
   coldStartMs: number;
+  /** The cgroup memory limit the runtime ran under ("cgroup v1, 512 MB"), null for the host's memory. */
+  memoryLimit: string | null;
 }
 
 export interface IndependentResult {
@@ -25,6 +27,8 @@ export interface IndependentResult {
   runs: number;
   /** Runs the harness lost (a killed runtime's reconnect still in its listen backlog), counted, not measured. */
   lost: number;
+  /** The memory the runtimes saw: "cgroup v1, 512 MB", or the host's when no cgroup held them. */
+  memory: string;
 }
 
 const harness = join(import.meta.dirname, '..', 'test', 'emulator', 'independent-harness.py');
@@ -33,16 +37,20 @@ const median = (values: readonly number[]): number => summarize(values).median;
 
 /**
  * `rounds` cold starts of each executable, interleaved and rotated each round as the bench does; one discarded
- * round first (first page-ins). Lambda's environment as the emulator gives it: TZ and the memory size.
+ * round first (first page-ins). Lambda's environment: TZ, the memory size, and (unless `hostMemory`) only that
+ * much memory visible to the runtime, through a cgroup, as in Lambda's sandbox (.NET's GC sizes its reservations
+ * from it).
  */
 export async function measureIndependently(
   candidates: readonly { label: string; executable: string }[],
   rounds: number,
-  memoryMb = 512,
+  { memoryMb = 512, hostMemory = false }: { memoryMb?: number; hostMemory?: boolean } = {},
 ): Promise<IndependentResult[]> {
+  const memoryArgs = hostMemory ? ['--host-memory'] : ['--memory-mb', String(memoryMb)];
   const start = (executable: string): (() => Promise<Run | undefined>) & { end(): void } => {
-    const child: ChildProcessWithoutNullStreams = spawn('python3', [harness, executable], {
-      env: { ...process.env, TZ: ':UTC', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
+    const child = spawn('python3', [harness, ...memoryArgs, executable], {
+      env: { ...process.env, TZ: ':UTC' },
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const once = async (): Promise<Run | undefined> => {
@@ -86,5 +94,6 @@ export async function measureIndependently(
     durationMs: median(h.runs.map((r) => r.durationMs)),
     runs: h.runs.length,
     lost: h.lost,
+    memory: h.runs[0]?.memoryLimit ?? "the host's",
   }));
 }

@@ -36,6 +36,8 @@ export interface Conditions {
     pausedSeconds: number;
     during: { min: number; max: number; mean: number };
   };
+  /** 1-minute load when the independent harness began (after waiting for the session's own load to pass). */
+  independentLoad?: number;
   memoryMb: number;
   /** The runtimes' CPU: the whole machine, or Lambda's share for memoryMb (absent in older results: host). */
   cpu?: CpuMode;

@@ -4,7 +4,8 @@
 It measures what the emulator measures, a second way, so that the emulator's own overhead shows as the
 difference (test/emulator/timing-fidelity.test.ts). One cold start per line read on stdin:
 
-    python3 independent-harness.py EXECUTABLE        then write "run\n", read one JSON line, repeat
+    python3 independent-harness.py [--memory-mb N | --host-memory] [--env NAME=VALUE ...] EXECUTABLE
+        then write "run\n", read one JSON line, repeat
 
 For each run it spawns EXECUTABLE (posix_spawn, own session, stdio on /dev/null, cwd = its folder) with
 AWS_LAMBDA_RUNTIME_API pointing here, and times, with one monotonic clock:
@@ -13,10 +14,18 @@ AWS_LAMBDA_RUNTIME_API pointing here, and times, with one monotonic clock:
   for the next event (Duration = t3 - td, as Lambda counts it; the response alone is t2 - td).
 It serves a runtime that keeps one keep-alive connection (as bench/floor/floor.c and the built-in client
 do) and understands Content-Length bodies only: enough for the test, not a product.
+
+Memory as on Lambda: a function's process sees its memory size (512 MB unless --memory-mb says otherwise), and
+.NET's GC sizes its address-space reservation and bookkeeping from the memory it sees. So the harness moves itself
+into a fresh memory cgroup of that size (cgroup v2 or v1; its runtimes inherit it) and gives the runtime
+AWS_LAMBDA_FUNCTION_MEMORY_SIZE to match, in Lambda's environment rather than the caller's. Each result says which limit held ("memoryLimit"); --host-memory, or a
+machine where no cgroup can be made (said once on stderr), leaves the host's memory visible.
 """
 
+import argparse
 import json
 import os
+import re
 import signal
 import socket
 import sys
@@ -60,15 +69,118 @@ def ms(nanoseconds: int) -> float:
     return nanoseconds / 1e6
 
 
-def cold_start(executable: str, server: socket.socket) -> dict:
+# The environment Lambda gives a custom runtime (AWS's "defined runtime environment variables"), not the caller's:
+# a runtime reads its environment at start (.NET scans it for its settings, and copies it all on its first
+# SetEnvironmentVariable), so a developer's shell or npm's 80 variables would be time Lambda does not spend.
+# No credentials: none exist here.
+LAMBDA_ENVIRONMENT = {
+    "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+    "LANG": "en_US.UTF-8",
+    "TZ": ":UTC",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_LAMBDA_FUNCTION_NAME": "test_function",
+    "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+    "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/test_function",
+    "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+    "LAMBDA_RUNTIME_DIR": "/var/runtime",
+}
+
+CGROUP_NAME = re.compile(r"^independent-harness-(\d+)$")
+
+
+def cgroup_parents() -> list[tuple[str, str]]:
+    """(kind, folder of this process's own cgroup) for cgroup v2 and for cgroup v1's memory hierarchy, as mounted."""
+    own = {}
+    with open("/proc/self/cgroup") as lines:
+        for line in lines:
+            _, controllers, path = line.rstrip("\n").split(":", 2)
+            own["v2" if controllers == "" else controllers] = path
+    found = []
+    with open("/proc/self/mountinfo") as lines:
+        for line in lines:
+            fields, _, tail = line.partition(" - ")
+            root, mount_point = fields.split()[3:5]
+            fstype, _, options = tail.split()[:3]
+            if fstype == "cgroup2" and "v2" in own:
+                kind, path = "cgroup v2", own["v2"]
+            elif fstype == "cgroup" and "memory" in options.split(","):
+                kind, path = "cgroup v1", next((p for c, p in own.items() if "memory" in c.split(",")), None)
+            else:
+                continue
+            if path is not None and (path + "/").startswith(root.rstrip("/") + "/"):
+                found.append((kind, os.path.join(mount_point, path[len(root.rstrip("/")) :].lstrip("/"))))
+    return found
+
+
+def remove_stale_cgroups(parent: str) -> None:
+    """Harnesses that were killed leave their cgroup behind: remove those whose process is gone."""
+    for entry in os.listdir(parent):
+        match = CGROUP_NAME.match(entry)
+        if not match or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            try:
+                os.rmdir(os.path.join(parent, entry))
+            except OSError:
+                pass
+        except PermissionError:
+            pass
+
+
+def enter_memory_cgroup(limit_bytes: int) -> tuple[str, str, str] | str:
+    """Moves this process into a new memory cgroup of limit_bytes: (kind, its folder, the folder left), or why not."""
+    reasons = []
+    for kind, parent in cgroup_parents():
+        folder = os.path.join(parent, f"independent-harness-{os.getpid()}")
+        try:
+            remove_stale_cgroups(parent)
+            if kind == "cgroup v2":
+                with open(os.path.join(parent, "cgroup.subtree_control")) as enabled:
+                    if "memory" not in enabled.read().split():
+                        raise OSError("the memory controller is not delegated to this cgroup")
+            os.mkdir(folder)
+            try:
+                limit_files = ["memory.max"] if kind == "cgroup v2" else ["memory.limit_in_bytes", "memory.memsw.limit_in_bytes"]
+                for name in limit_files:  # memsw: memory plus swap, when swap is accounted (Lambda has no swap)
+                    if name == limit_files[0] or os.path.exists(os.path.join(folder, name)):
+                        with open(os.path.join(folder, name), "w") as limit:
+                            limit.write(str(limit_bytes))
+                with open(os.path.join(folder, "cgroup.procs"), "w") as procs:
+                    procs.write(str(os.getpid()))
+            except OSError:
+                os.rmdir(folder)
+                raise
+            return kind, folder, parent
+        except OSError as error:
+            reasons.append(f"{kind} at {parent}: {error.strerror or error}")
+    return "; ".join(reasons) or "no cgroup v2 and no cgroup v1 memory hierarchy is mounted"
+
+
+def leave_memory_cgroup(folder: str, parent: str) -> None:
+    try:
+        with open(os.path.join(parent, "cgroup.procs"), "w") as procs:
+            procs.write(str(os.getpid()))
+        os.rmdir(folder)
+    except OSError as error:
+        print(f"independent-harness: could not remove {folder}: {error}", file=sys.stderr)
+
+
+def cold_start(
+    executable: str, server: socket.socket, memory_mb: int, memory_limit: str | None, function_env: dict[str, str]
+) -> dict:
     port = server.getsockname()[1]
-    env = dict(os.environ)
+    env = dict(LAMBDA_ENVIRONMENT)
+    env.update(function_env)
     env.update(
         {
             "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}",
             "_HANDLER": os.path.basename(executable),
             "LAMBDA_TASK_ROOT": os.path.dirname(executable),
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
+            "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + uuid.uuid4().hex,
         }
     )
     devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
@@ -107,6 +219,9 @@ def cold_start(executable: str, server: socket.socket) -> dict:
             )
             head, rest = read_head(conn, rest)
             t3 = time.perf_counter_ns()
+            # Killed before its connection closes: else the runtime may see the close first and reconnect, and that
+            # dead connection would wait in the listen backlog for the next run to accept.
+            os.killpg(pid, signal.SIGKILL)
     finally:
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -119,15 +234,38 @@ def cold_start(executable: str, server: socket.socket) -> dict:
         "responseMs": ms(t2 - td),
         "coldStartMs": ms(t2 - t0),
         "payload": body.decode("utf-8", "replace"),
+        "memoryLimit": memory_limit,
     }
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
-        print("usage: independent-harness.py EXECUTABLE", file=sys.stderr)
-        return 2
-    executable = os.path.abspath(sys.argv[1])
+    parser = argparse.ArgumentParser(description="Cold-starts EXECUTABLE once per 'run' line on stdin.")
+    parser.add_argument("--memory-mb", type=int, default=512, help="the function's memory size (default 512)")
+    parser.add_argument("--host-memory", action="store_true", help="no memory cgroup: the runtime sees the host's memory")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE", help="the function's own environment variables"
+    )
+    parser.add_argument("executable")
+    args = parser.parse_args()
+    function_env = dict(pair.split("=", 1) for pair in args.env if "=" in pair)
+    executable = os.path.abspath(args.executable)
     os.chdir(os.path.dirname(executable))
+    # Stopped by a signal, still leave the cgroup and remove it (the finally below).
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, lambda number, frame: sys.exit(128 + number))
+    entered = None if args.host_memory else enter_memory_cgroup(args.memory_mb * 1024 * 1024)
+    if isinstance(entered, str):
+        print(f"independent-harness: no {args.memory_mb} MB memory limit, the runtime sees the host's memory: {entered}", file=sys.stderr)
+    memory_limit = f"{entered[0]}, {args.memory_mb} MB" if isinstance(entered, tuple) else None
+    try:
+        serve(executable, args.memory_mb, memory_limit, function_env)
+    finally:
+        if isinstance(entered, tuple):
+            leave_memory_cgroup(entered[1], entered[2])
+    return 0
+
+
+def serve(executable: str, memory_mb: int, memory_limit: str | None, function_env: dict[str, str]) -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(8)
@@ -136,11 +274,10 @@ def main() -> int:
         if line.strip() != "run":
             continue
         try:
-            result = cold_start(executable, server)
+            result = cold_start(executable, server, memory_mb, memory_limit, function_env)
         except (OSError, EOFError, ValueError) as error:
             result = {"error": f"{type(error).__name__}: {error}"}
         print(json.dumps(result), flush=True)
-    return 0
 
 
 if __name__ == "__main__":
