@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { summarize } from './stats.js';
+import { mulberry32, shuffledIndices, summarize } from './stats.js';
 
 interface Run {
   initMs: number;
@@ -27,6 +27,8 @@ export interface IndependentResult {
   runs: number;
   /** Runs the harness lost (a killed runtime's reconnect still in its listen backlog), counted, not measured. */
   lost: number;
+  /** Asked for the host's memory rather than the function's. */
+  hostMemory: boolean;
   /** The memory the runtimes saw: "cgroup v1, 512 MB", or the host's when no cgroup held them. */
   memory: string;
 }
@@ -36,20 +38,22 @@ const harnessesPerExecutable = 3;
 const median = (values: readonly number[]): number => summarize(values).median;
 
 /**
- * `rounds` cold starts of each executable, interleaved and rotated each round as the bench does; one discarded
- * round first (first page-ins). Lambda's environment: TZ, the memory size, and (unless `hostMemory`) only that
- * much memory visible to the runtime, through a cgroup, as in Lambda's sandbox (.NET's GC sizes its reservations
- * from it).
+ * `rounds` cold starts of each executable, interleaved in a new random order each round; one discarded
+ * round first (first page-ins). Lambda's environment, its memory size, and only that much memory visible to the
+ * runtime, through a cgroup, as in Lambda's sandbox (.NET's GC sizes its reservations from it); a candidate
+ * with `hostMemory` sees the host's instead, in the same interleaved rounds.
  */
 export async function measureIndependently(
-  candidates: readonly { label: string; executable: string }[],
+  candidates: readonly { label: string; executable: string; hostMemory?: boolean }[],
   rounds: number,
-  { memoryMb = 512, hostMemory = false }: { memoryMb?: number; hostMemory?: boolean } = {},
+  memoryMb = 512,
 ): Promise<IndependentResult[]> {
-  const memoryArgs = hostMemory ? ['--host-memory'] : ['--memory-mb', String(memoryMb)];
-  const start = (executable: string): (() => Promise<Run | undefined>) & { end(): void } => {
+  const start = (
+    executable: string,
+    hostMemory: boolean,
+  ): (() => Promise<Run | undefined>) & { end(): void } => {
+    const memoryArgs = hostMemory ? ['--host-memory'] : ['--memory-mb', String(memoryMb)];
     const child = spawn('python3', [harness, ...memoryArgs, executable], {
-      env: { ...process.env, TZ: ':UTC' },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -64,17 +68,23 @@ export async function measureIndependently(
   };
   // Several harness processes per executable, taking turns: one process's medians can sit a few percent off
   // another's for the very same executable (an A/A comparison showed 3.5 %), as large as the effects measured.
-  const harnesses = candidates.map(({ label, executable }) => ({
+  const harnesses = candidates.map(({ label, executable, hostMemory = false }) => ({
     label,
     executable,
-    instances: Array.from({ length: harnessesPerExecutable }, () => start(executable)),
+    hostMemory,
+    instances: Array.from({ length: harnessesPerExecutable }, () => start(executable, hostMemory)),
     runs: [] as Run[],
     lost: 0,
   }));
+  // A new random order each round (seeded, so reruns take the same turns). Rotating (A B C, B C A, ...) puts the
+  // same candidate right after the same other in most rounds, and after the C floor's start the next
+  // runtime measured up to 25 % slower in some runs: with rotation, two entries of one executable came out
+  // 7.2 and 9.0 ms in one run; shuffled, 6.8 and 6.9.
+  const random = mulberry32(0x0dd5);
   try {
     for (let round = 0; round <= rounds; round++) {
-      for (let i = 0; i < harnesses.length; i++) {
-        const h = harnesses[(round + i) % harnesses.length];
+      for (const i of shuffledIndices(harnesses.length, random)) {
+        const h = harnesses[i];
         const once = h?.instances[round % harnessesPerExecutable];
         if (!h || !once) continue;
         const run = await once();
@@ -94,6 +104,7 @@ export async function measureIndependently(
     durationMs: median(h.runs.map((r) => r.durationMs)),
     runs: h.runs.length,
     lost: h.lost,
+    hostMemory: h.hostMemory,
     memory: h.runs[0]?.memoryLimit ?? "the host's",
   }));
 }

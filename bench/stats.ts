@@ -75,7 +75,18 @@ export function pairedDifference(a: readonly number[], b: readonly number[], ite
   return { median: median(diffs), lo: quantile(medians, 0.025), hi: quantile(medians, 0.975) };
 }
 
-function mulberry32(seed: number): () => number {
+/** 0, 1, ..., n - 1 in a random order (Fisher-Yates), drawn from `random`. */
+export function shuffledIndices(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
+
+/** A small seeded PRNG: the same seed gives the same report. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
