@@ -169,7 +169,8 @@ export async function runComparison(options: BenchOptions, command: string): Pro
     cpu: options.cpu,
     coldRounds: options.cold,
     warmInvocations: options.warm,
-    order: 'interleaved, rotated each round (A B C, B C A, ...); one discarded cold start per variant first',
+    order:
+      'interleaved, in a new (seeded) random order each round; one discarded cold start per variant first',
   };
   // The same builds through the independent harness: issue 14's ratio to the C floor is judged on these.
   const independentCandidates = variants
@@ -184,20 +185,21 @@ export async function runComparison(options: BenchOptions, command: string): Pro
     const quiet = await waitForQuiet(options.maxLoad, Math.min(options.waitMinutes, 5), log);
     conditions.independentLoad = quiet.load;
     log(`independent harness: ${independentCandidates.length} builds at load ${quiet.load.toFixed(2)}`);
-    independent = await measureIndependently(independentCandidates, independentRounds, {
-      memoryMb: options.memoryMb,
-    });
-    // The host's memory too, for the built-in client against the floor: what a harness without a cgroup sees.
+    // The built-in client and the floor a second time with the host's memory, in the same interleaved rounds:
+    // what a harness without a cgroup sees.
     const builtIn = variants.find(
       (v) => v.template === 'hello' && v.client === 'minimal' && v.mode === 'aot',
     );
-    const pair = independentCandidates.filter(
-      (c) => c.label === floorLabel || (builtIn && c.label === variantName(builtIn)),
+    const hostMemory = independentCandidates
+      .filter((c) => c.label === floorLabel || (builtIn && c.label === variantName(builtIn)))
+      .map((c) => ({ ...c, hostMemory: true }));
+    const results = await measureIndependently(
+      [...independentCandidates, ...hostMemory],
+      independentRounds,
+      options.memoryMb,
     );
-    independentHostMemory = await measureIndependently(pair, independentRounds, {
-      memoryMb: options.memoryMb,
-      hostMemory: true,
-    });
+    independent = results.filter((r) => !r.hostMemory);
+    independentHostMemory = results.filter((r) => r.hostMemory);
   }
   const comparison = {
     conditions,
@@ -402,7 +404,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     lines.push(
       '## The same builds, timed by the independent harness',
       '',
-      `test/emulator/independent-harness.py (raw sockets, posix_spawn, no code shared with the emulator), ${independentRounds} cold starts each, interleaved, after the session above${load === undefined ? '' : ` (load ${load.toFixed(2)} when it began)`}. Medians. Memory: what the runtime sees. As in Lambda's sandbox, a function of ${comparison.conditions.memoryMb} MB sees ${comparison.conditions.memoryMb} MB, through a cgroup, and .NET's GC sizes its address-space reservation and bookkeeping from it; the last rows give the host's memory instead, as a harness without a cgroup has it.`,
+      `test/emulator/independent-harness.py (raw sockets, posix_spawn, no code shared with the emulator), ${independentRounds} cold starts each, interleaved, after the session above${load === undefined ? '' : ` (load ${load.toFixed(2)} when it began)`}. Medians. Memory: what the runtime sees. As in Lambda's sandbox, a function of ${comparison.conditions.memoryMb} MB sees ${comparison.conditions.memoryMb} MB, through a cgroup, and .NET's GC sizes its address-space reservation and bookkeeping from it; the last rows, timed in the same interleaved rounds, give the host's memory instead, as a harness without a cgroup has it.`,
       '',
       '| Variant | Memory | Cold start ms | × C floor | Init ms | Duration ms | Runs (lost) |',
       '|---|---|---|---|---|---|---|',

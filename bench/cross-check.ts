@@ -36,7 +36,11 @@ if (present.length === 0) {
   process.exit(2);
 }
 
-const results = await measureIndependently(present, rounds, { hostMemory: args.includes('--host-memory') });
+const hostMemory = args.includes('--host-memory');
+const results = await measureIndependently(
+  present.map((c) => ({ ...c, hostMemory })),
+  rounds,
+);
 const floor = results.find((r) => r.label.startsWith('harness floor'));
 console.log(
   `independent harness, ${rounds} interleaved cold starts each (medians), ${results[0]?.memory ?? ''} memory:`,

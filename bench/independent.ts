@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { mulberry32, shuffledIndices, summarize } from './stats.js';
+import { shuffled, summarize, turnOrder } from './stats.js';
 
 interface Run {
   initMs: number;
@@ -76,17 +76,12 @@ export async function measureIndependently(
     runs: [] as Run[],
     lost: 0,
   }));
-  // A new random order each round (seeded, so reruns take the same turns). Rotating (A B C, B C A, ...) puts the
-  // same candidate right after the same other in most rounds, and after the C floor's start the next
-  // runtime measured up to 25 % slower in some runs: with rotation, two entries of one executable came out
-  // 7.2 and 9.0 ms in one run; shuffled, 6.8 and 6.9.
-  const random = mulberry32(0x0dd5);
+  const random = turnOrder();
   try {
     for (let round = 0; round <= rounds; round++) {
-      for (const i of shuffledIndices(harnesses.length, random)) {
-        const h = harnesses[i];
-        const once = h?.instances[round % harnessesPerExecutable];
-        if (!h || !once) continue;
+      for (const h of shuffled(harnesses, random)) {
+        const once = h.instances[round % harnessesPerExecutable];
+        if (!once) continue;
         const run = await once();
         if (round === 0) continue;
         if (run) h.runs.push(run);

@@ -9,7 +9,7 @@ import type { CpuMode } from '../src/emulator/cgroups.js';
 import { startRuntimeApi, type Emulator, type InvokeResult } from '../src/emulator/index.js';
 import { LoadGate, LoadSampler, waitForQuiet } from './machine.js';
 import type { Conditions } from './results.js';
-import { rotate } from './stats.js';
+import { shuffled, turnOrder } from './stats.js';
 
 export interface Target {
   id: string;
@@ -83,9 +83,10 @@ export async function measureCold(
 ): Promise<Map<string, ColdSample[]>> {
   const samples = new Map<string, ColdSample[]>(targets.map((t) => [t.id, []]));
   for (const target of targets) await coldStart(target, settings.memoryMb, settings.cpu);
+  const random = turnOrder();
   for (let round = 0; round < rounds; round++) {
     await settings.beforeRound?.();
-    for (const target of rotate(targets, round)) {
+    for (const target of shuffled(targets, random)) {
       samples.get(target.id)?.push(await coldStart(target, settings.memoryMb, settings.cpu));
     }
     if ((round + 1) % 5 === 0 || round + 1 === rounds)
@@ -117,9 +118,10 @@ export async function measureWarm(
       expectAnswer(target, cold);
       firstPayload.set(target.id, cold.payload);
     }
-    for (let round = 0, done = 0; done < count; round++, done += chunk) {
+    const random = turnOrder();
+    for (let done = 0; done < count; done += chunk) {
       await settings.beforeRound?.();
-      for (const target of rotate(targets, round)) {
+      for (const target of shuffled(targets, random)) {
         const emulator = emulators.get(target.id) as Emulator;
         const into = samples.get(target.id) as WarmSamples;
         for (let i = 0; i < Math.min(chunk, count - done); i++) {

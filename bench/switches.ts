@@ -107,7 +107,7 @@ export async function runSwitchStudy(options: BenchOptions, command: string): Pr
     cpu: options.cpu,
     coldRounds: options.cold,
     warmInvocations: warmCount,
-    order: 'interleaved, rotated each round; one discarded cold start per set first',
+    order: 'interleaved, in a new (seeded) random order each round; one discarded cold start per set first',
   };
   const generatedBuild = built.get('as-generated') as Built;
   const map = join(

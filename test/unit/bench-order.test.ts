@@ -1,38 +1,39 @@
 /**
- * The independent harness's turn order (bench/independent.ts): each round a permutation of the candidates,
- * the same for the same seed, and not a rotation (which keeps one candidate right after another).
+ * The turn order of the bench's interleaved measurements (bench/stats.ts): each round a permutation of the
+ * variants, the same for the same seed, and not a rotation (which keeps one variant right after another).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32, shuffledIndices } from '../../bench/stats.js';
+import { shuffled, turnOrder } from '../../bench/stats.js';
+
+const variants = ['floor', 'minimal', 'runtime-support', 'jit', 'r2r'] as const;
 
 describe('bench turn order', () => {
-  it('is a permutation of the candidates every round', () => {
-    const random = mulberry32(1);
+  it('is a permutation of the variants every round', () => {
+    const random = turnOrder();
     for (let round = 0; round < 200; round++) {
-      const order = shuffledIndices(5, random);
-      assert.deepEqual([...order].sort(), [0, 1, 2, 3, 4]);
+      assert.deepEqual([...shuffled(variants, random)].sort(), [...variants].sort());
     }
   });
 
-  it('is the same for the same seed, and differs between rounds', () => {
+  it('is the same for every run, and differs between rounds', () => {
     const draw = () => {
-      const random = mulberry32(0x0dd5);
-      return Array.from({ length: 50 }, () => shuffledIndices(4, random).join(''));
+      const random = turnOrder();
+      return Array.from({ length: 50 }, () => shuffled(variants, random).join(' '));
     };
     assert.deepEqual(draw(), draw());
-    assert.ok(new Set(draw()).size > 10, 'a handful of orders only');
+    assert.ok(new Set(draw()).size > 20, 'a handful of orders only');
   });
 
-  it('puts no candidate after the same one in most rounds', () => {
-    const random = mulberry32(7);
-    const rounds = 3000;
-    let afterFloor = 0; // how often candidate 1 comes right after candidate 0
+  it('puts a variant right after a given other in about a fifth of the rounds, not in most', () => {
+    const random = turnOrder();
+    const rounds = 5000;
+    let after = 0;
     for (let round = 0; round < rounds; round++) {
-      const order = shuffledIndices(3, random);
-      if (order.indexOf(1) === order.indexOf(0) + 1) afterFloor++;
+      const order = shuffled(variants, random);
+      if (order.indexOf('minimal') === order.indexOf('floor') + 1) after++;
     }
-    // Uniform permutations of 3: 2 of 6 put 1 right after 0. Rotation did it in 2 of 3 rounds (with the boundary).
-    assert.ok(Math.abs(afterFloor / rounds - 1 / 3) < 0.05, `${afterFloor} of ${rounds}`);
+    // Uniform permutations of 5: 4! of 5! put one given variant right after another.
+    assert.ok(Math.abs(after / rounds - 1 / 5) < 0.03, `${after} of ${rounds}`);
   });
 });
