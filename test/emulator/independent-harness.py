@@ -71,7 +71,7 @@ def ms(nanoseconds: int) -> float:
 
 # The environment Lambda gives a custom runtime (AWS's "defined runtime environment variables"), not the caller's:
 # a runtime reads its environment at start (.NET scans it for its settings, and copies it all on its first
-# SetEnvironmentVariable), so a developer's shell or npm's 80 variables would be time Lambda does not spend.
+# SetEnvironmentVariable), so it gets what Lambda gives, not a developer's shell or npm's 80 variables.
 # No credentials: none exist here.
 LAMBDA_ENVIRONMENT = {
     "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
