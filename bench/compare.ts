@@ -273,12 +273,12 @@ export function checkTargets(
     const against = (results?: readonly IndependentResult[]) => {
       const own = results?.find((r) => r.label === variantName(hello));
       const ownFloor = results?.find((r) => r.label === floorLabel);
-      return own && ownFloor
-        ? {
-            ratio: own.coldStartMs / ownFloor.coldStartMs,
-            text: `${(own.coldStartMs / ownFloor.coldStartMs).toFixed(2)}x (${own.coldStartMs.toFixed(2)} / ${ownFloor.coldStartMs.toFixed(2)} ms) with ${own.memory} memory`,
-          }
-        : undefined;
+      if (!own || !ownFloor) return undefined;
+      const ratio = own.coldStartMs / ownFloor.coldStartMs;
+      return {
+        ratio,
+        text: `${ratio.toFixed(2)}x (${own.coldStartMs.toFixed(2)} / ${ownFloor.coldStartMs.toFixed(2)} ms) with ${own.memory} memory`,
+      };
     };
     const lambdaLike = against(independent);
     const host = against(independentHostMemory);

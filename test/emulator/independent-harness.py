@@ -18,8 +18,9 @@ do) and understands Content-Length bodies only: enough for the test, not a produ
 Memory as on Lambda: a function's process sees its memory size (512 MB unless --memory-mb says otherwise), and
 .NET's GC sizes its address-space reservation and bookkeeping from the memory it sees. So the harness moves itself
 into a fresh memory cgroup of that size (cgroup v2 or v1; its runtimes inherit it) and gives the runtime
-AWS_LAMBDA_FUNCTION_MEMORY_SIZE to match, in Lambda's environment rather than the caller's. Each result says which limit held ("memoryLimit"); --host-memory, or a
-machine where no cgroup can be made (said once on stderr), leaves the host's memory visible.
+AWS_LAMBDA_FUNCTION_MEMORY_SIZE to match, in Lambda's environment rather than the caller's. Each result says
+which limit held ("memoryLimit"); --host-memory, or a machine where no cgroup can be made (said once on
+stderr), leaves the host's memory visible.
 """
 
 import argparse
@@ -143,11 +144,13 @@ def enter_memory_cgroup(limit_bytes: int) -> tuple[str, str, str] | str:
                         raise OSError("the memory controller is not delegated to this cgroup")
             os.mkdir(folder)
             try:
-                limit_files = ["memory.max"] if kind == "cgroup v2" else ["memory.limit_in_bytes", "memory.memsw.limit_in_bytes"]
-                for name in limit_files:  # memsw: memory plus swap, when swap is accounted (Lambda has no swap)
-                    if name == limit_files[0] or os.path.exists(os.path.join(folder, name)):
-                        with open(os.path.join(folder, name), "w") as limit:
-                            limit.write(str(limit_bytes))
+                limits = ["memory.max"] if kind == "cgroup v2" else ["memory.limit_in_bytes"]
+                # v1's memory plus swap, when swap is accounted: Lambda has no swap.
+                if os.path.exists(os.path.join(folder, "memory.memsw.limit_in_bytes")):
+                    limits.append("memory.memsw.limit_in_bytes")
+                for name in limits:
+                    with open(os.path.join(folder, name), "w") as limit:
+                        limit.write(str(limit_bytes))
                 with open(os.path.join(folder, "cgroup.procs"), "w") as procs:
                     procs.write(str(os.getpid()))
             except OSError:
@@ -168,21 +171,10 @@ def leave_memory_cgroup(folder: str, parent: str) -> None:
         print(f"independent-harness: could not remove {folder}: {error}", file=sys.stderr)
 
 
-def cold_start(
-    executable: str, server: socket.socket, memory_mb: int, memory_limit: str | None, function_env: dict[str, str]
-) -> dict:
-    port = server.getsockname()[1]
-    env = dict(LAMBDA_ENVIRONMENT)
-    env.update(function_env)
-    env.update(
-        {
-            "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}",
-            "_HANDLER": os.path.basename(executable),
-            "LAMBDA_TASK_ROOT": os.path.dirname(executable),
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
-            "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + uuid.uuid4().hex,
-        }
-    )
+def cold_start(executable: str, server: socket.socket, base_env: dict[str, str], memory_limit: str | None) -> dict:
+    # Each cold start is a new execution environment: a new log stream.
+    stream = time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + uuid.uuid4().hex
+    env = dict(base_env, AWS_LAMBDA_LOG_STREAM_NAME=stream)
     devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
     t0 = time.perf_counter_ns()
     pid = os.posix_spawn(executable, [executable], env, file_actions=devnull, setsid=True)
@@ -258,23 +250,31 @@ def main() -> int:
         print(f"independent-harness: no {args.memory_mb} MB memory limit, the runtime sees the host's memory: {entered}", file=sys.stderr)
     memory_limit = f"{entered[0]}, {args.memory_mb} MB" if isinstance(entered, tuple) else None
     try:
-        serve(executable, args.memory_mb, memory_limit, function_env)
+        serve(executable, args.memory_mb, function_env, memory_limit)
     finally:
         if isinstance(entered, tuple):
             leave_memory_cgroup(entered[1], entered[2])
     return 0
 
 
-def serve(executable: str, memory_mb: int, memory_limit: str | None, function_env: dict[str, str]) -> None:
+def serve(executable: str, memory_mb: int, function_env: dict[str, str], memory_limit: str | None) -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(8)
+    base_env = {
+        **LAMBDA_ENVIRONMENT,
+        **function_env,
+        "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.getsockname()[1]}",
+        "_HANDLER": os.path.basename(executable),
+        "LAMBDA_TASK_ROOT": os.path.dirname(executable),
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
+    }
     server.settimeout(30)
     for line in sys.stdin:
         if line.strip() != "run":
             continue
         try:
-            result = cold_start(executable, server, memory_mb, memory_limit, function_env)
+            result = cold_start(executable, server, base_env, memory_limit)
         except (OSError, EOFError, ValueError) as error:
             result = {"error": f"{type(error).__name__}: {error}"}
         print(json.dumps(result), flush=True)
